@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * State shared by the allocator's files: the arena (struct malloc_state),
+ * the global parameters (struct malloc_par), and the internal functions,
+ * declared in groups under the name of the file that defines them.
+ *
+ * Every function and object here is hidden: the static library localises
+ * them, the shared library does not export them.  Function names follow
+ * glibc's malloc.c (int_malloc for _int_malloc, and so on) so that a
+ * reader can hold the two side by side; docs/architecture.md maps them.
+ */
+#ifndef PTM_INTERNAL_H
+#define PTM_INTERNAL_H
+
+#include <malloc.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "bins.h"
+#include "chunk.h"
+#include "compiler.h"
+#include "../sysdeps/linux/lock.h"
+
+/* flags of struct malloc_state: the heap is not one contiguous range. */
+#define NONCONTIGUOUS_BIT 2
+
+/**
+ * struct malloc_state - an arena: a heap and the free lists over it.
+ * @mutex: serialises every operation on the arena.
+ * @flags: NONCONTIGUOUS_BIT when the memory is not one range growing
+ *	upwards (always for non-main arenas; for the main arena once the
+ *	break could not move or was moved by someone else).
+ * @have_fastchunks: whether any fast bin may hold a chunk.
+ * @fastbins: heads of the singly linked LIFO fast bins.
+ * @top: the chunk bordering the end of the available memory.  Before the
+ *	first growth it is the unsorted bin header, whose size reads 0.
+ * @last_remainder: the remainder of the most recent split of a chunk
+ *	for a small request, kept to give locality to runs of small
+ *	requests.
+ * @bins: the heads of bins 1..127, two pointers each (fd, bk), laid out
+ *	so that bin_at() can treat each pair as the fd/bk of a chunk.
+ * @binmap: one bit per bin, set when the bin may be non-empty.
+ * @next: the next arena in the circular list starting at main_arena.
+ * @next_free: the next arena on the free list of unattached arenas.
+ * @attached_threads: number of threads using this arena.
+ * @system_mem: bytes obtained from the system for this arena's heap(s).
+ * @max_system_mem: highest value @system_mem has reached.
+ */
+struct malloc_state {
+	struct ptm_mutex mutex;
+	int flags;
+	int have_fastchunks;
+	struct malloc_chunk *fastbins[NFASTBINS];
+	struct malloc_chunk *top;
+	struct malloc_chunk *last_remainder;
+	struct malloc_chunk *bins[NBINS * 2 - 2];
+	unsigned int binmap[BINMAPSIZE];
+	struct malloc_state *next;
+	struct malloc_state *next_free;
+	size_t attached_threads;
+	size_t system_mem;
+	size_t max_system_mem;
+};
+
+/**
+ * struct malloc_par - the process-wide parameters and counters.
+ * @trim_threshold: top size at or above which free() gives memory back.
+ * @top_pad: extra bytes asked for on each growth, kept on each trim.
+ * @mmap_threshold: requests of at least this chunk size are mmapped.
+ * @arena_test: arenas created before the core count limits them.
+ * @arena_max: upper limit on arenas (0: from the core count).
+ * @n_mmaps: mmapped chunks alive now.
+ * @n_mmaps_max: most mmapped chunks allowed at once.
+ * @max_n_mmaps: highest value @n_mmaps has reached.
+ * @no_dyn_threshold: set once the user chose a threshold, which stops
+ *	free() from raising @mmap_threshold and @trim_threshold.
+ * @mmapped_mem: bytes in mmapped chunks now.
+ * @max_mmapped_mem: highest value @mmapped_mem has reached.
+ * @sbrk_base: where the main arena's first memory from the break began.
+ * @max_fast: largest chunk size kept in fast bins (glibc's
+ *	global_max_fast); 0 until the main arena is initialised.
+ * @perturb_byte: M_PERTURB: fill byte for freed memory (its complement
+ *	for allocated memory); 0 disables.
+ * @check_action: M_CHECK_ACTION: what a detected corruption does.
+ * @initialized: whether ptmalloc_init() has run.
+ */
+struct malloc_par {
+	size_t trim_threshold;
+	size_t top_pad;
+	size_t mmap_threshold;
+	size_t arena_test;
+	size_t arena_max;
+	int n_mmaps;
+	int n_mmaps_max;
+	int max_n_mmaps;
+	int no_dyn_threshold;
+	size_t mmapped_mem;
+	size_t max_mmapped_mem;
+	char *sbrk_base;
+	size_t max_fast;
+	int perturb_byte;
+	int check_action;
+	bool initialized;
+};
+
+pt_hidden extern struct malloc_state main_arena;
+pt_hidden extern struct malloc_par mp_;
+
+/*
+ * The header of bin @i: a fake chunk whose fd and bk are the pair
+ * av->bins[2 * (i - 1)], av->bins[2 * (i - 1) + 1].  Its other fields
+ * overlap neighbouring members and are never used, except that the size
+ * of bin 1 (the unsorted bin), used as the initial top, overlays
+ * @last_remainder, which is NULL until the heap has memory.
+ */
+static inline struct malloc_chunk *bin_at(struct malloc_state *av,
+					  unsigned int i)
+{
+	return (struct malloc_chunk *)((char *)&av->bins[(i - 1) * 2] -
+				       offsetof(struct malloc_chunk, fd));
+}
+
+/* The bin after @b. */
+static inline struct malloc_chunk *next_bin(struct malloc_chunk *b)
+{
+	return (struct malloc_chunk *)((char *)b +
+				       2 * sizeof(struct malloc_chunk *));
+}
+
+/* The unsorted bin, bin 1. */
+static inline struct malloc_chunk *unsorted_chunks(struct malloc_state *av)
+{
+	return bin_at(av, 1);
+}
+
+/* The top before the arena has memory: a size-0 view of bin 1. */
+static inline struct malloc_chunk *initial_top(struct malloc_state *av)
+{
+	return unsorted_chunks(av);
+}
+
+/* First (newest) and last (oldest) chunk of a bin. */
+static inline struct malloc_chunk *bin_first(struct malloc_chunk *b)
+{
+	return b->fd;
+}
+
+static inline struct malloc_chunk *bin_last(struct malloc_chunk *b)
+{
+	return b->bk;
+}
+
+/* Binmap bookkeeping. */
+static inline void mark_bin(struct malloc_state *av, unsigned int i)
+{
+	av->binmap[idx2block(i)] |= idx2bit(i);
+}
+
+static inline void unmark_bin(struct malloc_state *av, unsigned int i)
+{
+	av->binmap[idx2block(i)] &= ~idx2bit(i);
+}
+
+static inline bool get_binmap(struct malloc_state *av, unsigned int i)
+{
+	return av->binmap[idx2block(i)] & idx2bit(i);
+}
+
+/* Whether the arena's memory is one range growing with the break. */
+static inline bool contiguous(const struct malloc_state *av)
+{
+	return (av->flags & NONCONTIGUOUS_BIT) == 0;
+}
+
+static inline void set_noncontiguous(struct malloc_state *av)
+{
+	av->flags |= NONCONTIGUOUS_BIT;
+}
+
+/* The chunk-size limit of the fast bins. */
+static inline size_t get_max_fast(void)
+{
+	return mp_.max_fast;
+}
+
+/*
+ * Set the fast-bin limit from an M_MXFAST request size: 0..7 switch the
+ * fast bins off (a limit no chunk is small enough for), larger values
+ * allow chunks up to request2size(value) rounded down.
+ */
+static inline void set_max_fast(size_t request)
+{
+	if (request < MALLOC_ALIGNMENT - SIZE_SZ)
+		mp_.max_fast = MIN_CHUNK_SIZE / 2;
+	else
+		mp_.max_fast = (request + SIZE_SZ) & ~MALLOC_ALIGN_MASK;
+}
+
+/* The arena flag bit a chunk of @av carries. */
+static inline size_t arena_bit(const struct malloc_state *av)
+{
+	return av != &main_arena ? NON_MAIN_ARENA : 0;
+}
+
+/* The fast bin head of index @idx. */
+static inline struct malloc_chunk **fastbin(struct malloc_state *av,
+					    unsigned int idx)
+{
+	return &av->fastbins[idx];
+}
+
+/* malloc/bins.c */
+pt_hidden void malloc_init_state(struct malloc_state *av);
+pt_hidden void unlink_chunk(struct malloc_state *av, struct malloc_chunk *p);
+pt_hidden void unsorted_insert(struct malloc_state *av,
+			       struct malloc_chunk *p, const char *errmsg);
+pt_hidden void bin_place(struct malloc_state *av, struct malloc_chunk *victim);
+
+/* malloc/fastbins.c */
+pt_hidden void malloc_consolidate(struct malloc_state *av);
+
+/* malloc/int_malloc.c */
+pt_hidden void *int_malloc(struct malloc_state *av, size_t bytes);
+
+/* malloc/int_free.c */
+pt_hidden void int_free(struct malloc_state *av, struct malloc_chunk *p,
+			bool have_lock);
+
+/* malloc/sysmalloc.c */
+pt_hidden void *sysmalloc(size_t nb, struct malloc_state *av);
+
+/* malloc/systrim.c */
+pt_hidden int systrim(size_t pad, struct malloc_state *av);
+pt_hidden int mtrim(struct malloc_state *av, size_t pad);
+
+/* malloc/mmap_chunk.c */
+pt_hidden void *mmap_chunk(size_t nb);
+pt_hidden void munmap_chunk(struct malloc_chunk *p);
+pt_hidden struct malloc_chunk *mremap_chunk(struct malloc_chunk *p,
+					    size_t nb);
+pt_hidden void mmap_threshold_update(const struct malloc_chunk *p);
+
+/* malloc/realloc.c */
+pt_hidden void *int_realloc(struct malloc_state *av,
+			    struct malloc_chunk *oldp, size_t oldsize,
+			    size_t nb);
+
+/* malloc/memalign.c */
+pt_hidden void *int_memalign(struct malloc_state *av, size_t alignment,
+			     size_t bytes);
+
+/* malloc/printerr.c */
+pt_hidden void malloc_printerr(int action, const char *str, void *ptr);
+
+/* Report a corruption with the current M_CHECK_ACTION. */
+static inline void malloc_corruption(const char *str, void *ptr)
+{
+	malloc_printerr(mp_.check_action, str, ptr);
+}
+
+/* malloc/init.c */
+pt_hidden void ptmalloc_init(void);
+
+/* malloc/stats.c */
+pt_hidden void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m);
+
+/* malloc/consistency.c */
+pt_hidden int check_heap_all(void);
+pt_hidden void debug_check_after_op(void);
+
+/* arena/arena.c */
+pt_hidden struct malloc_state *arena_get(size_t bytes);
+pt_hidden struct malloc_state *arena_for_chunk(const struct malloc_chunk *p);
+pt_hidden void arena_lock(struct malloc_state *av);
+pt_hidden void arena_unlock(struct malloc_state *av);
+
+/* M_PERTURB: fill fresh memory with the complement of the byte. */
+static inline void alloc_perturb(void *mem, size_t n)
+{
+	if (unlikely(mp_.perturb_byte))
+		memset(mem, mp_.perturb_byte ^ 0xff, n);
+}
+
+/* M_PERTURB: fill freed memory with the byte. */
+static inline void free_perturb(void *mem, size_t n)
+{
+	if (unlikely(mp_.perturb_byte))
+		memset(mem, mp_.perturb_byte, n);
+}
+
+#endif /* PTM_INTERNAL_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ptmalloc: glibc's ptmalloc2 allocator (the glibc 2.17 algorithm),
+ * re-implemented as a library whose every public name carries the ptm_
+ * prefix, so that it links into a program beside the system's malloc.
+ *
+ * The functions behave as their unprefixed glibc twins; the types and
+ * M_* parameter numbers are those of <malloc.h>, so code written against
+ * glibc ports by adding the prefix.  build/libptmalloc.so exports the
+ * same functions under the standard names for LD_PRELOAD use.
+ */
+#ifndef PTMALLOC_H
+#define PTMALLOC_H
+
+#include <malloc.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The C and POSIX allocation functions. */
+void *ptm_malloc(size_t size);
+void ptm_free(void *ptr);
+void *ptm_calloc(size_t nmemb, size_t size);
+void *ptm_realloc(void *ptr, size_t size);
+void *ptm_reallocarray(void *ptr, size_t nmemb, size_t size);
+void *ptm_memalign(size_t alignment, size_t size);
+void *ptm_aligned_alloc(size_t alignment, size_t size);
+int ptm_posix_memalign(void **memptr, size_t alignment, size_t size);
+void *ptm_valloc(size_t size);
+void *ptm_pvalloc(size_t size);
+
+/* The glibc extensions of <malloc.h>. */
+size_t ptm_malloc_usable_size(void *ptr);
+int ptm_malloc_trim(size_t pad);
+int ptm_mallopt(int param, int value);
+struct mallinfo ptm_mallinfo(void);
+struct mallinfo2 ptm_mallinfo2(void);
+void ptm_malloc_stats(void);
+int ptm_malloc_info(int options, FILE *fp);
+
+/*
+ * Introspection for tests and tools.  None of these exists in glibc;
+ * they expose what glibc shows only through gdb or strace.
+ */
+
+/*
+ * Give the main arena a private program break inside a reserved mapping
+ * of @capacity bytes instead of the process's real one, so that figures
+ * about the break do not depend on other users of sbrk.  Growing past
+ * @capacity fails as a real brk would.  Must be called before the first
+ * allocation; returns 0, or -1 when it is too late or the reservation
+ * fails.
+ */
+int ptm_debug_simulate_brk(size_t capacity);
+
+/* The break as the allocator's system layer sees it (sbrk(0)). */
+void *ptm_debug_brk(void);
+
+/* Where the main arena's heap begins; NULL before it has any memory. */
+void *ptm_debug_heap_start(void);
+
+/*
+ * Write one line in strace syntax to @fd for every system call the
+ * allocator makes from now on (brk, mmap, munmap, mremap, mprotect,
+ * madvise); a negative @fd stops the trace.
+ */
+void ptm_debug_trace_syscalls(int fd);
+
+/*
+ * Walk every arena and chunk and check the invariants the allocator
+ * relies on; describe each violation on stderr and return how many were
+ * found (0 for a consistent heap).
+ */
+int ptm_debug_check_heap(void);
+
+/*
+ * The current value of a mallopt parameter (M_MXFAST, M_TRIM_THRESHOLD,
+ * M_TOP_PAD, M_MMAP_THRESHOLD, M_MMAP_MAX, M_CHECK_ACTION, M_PERTURB,
+ * M_ARENA_TEST, M_ARENA_MAX), including the values the dynamic mmap
+ * threshold has moved; (size_t)-1 for an unknown parameter.
+ */
+size_t ptm_debug_param(int param);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTMALLOC_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The operating-system contract: every primitive the allocator needs
+ * from the kernel, and nothing else.  A port implements these functions
+ * in sysdeps/<os>/; no other directory calls the kernel.
+ *
+ * Conventions: the functions mirror the Linux system calls they are
+ * named after, return what those return (MAP_FAILED, -1 with errno set,
+ * the old break for os_morecore) and leave errno alone on success.  When
+ * tracing is on (ptm_debug_trace_syscalls) each call that reaches the
+ * kernel, or the simulated break, is written as one line of strace
+ * syntax.
+ */
+#ifndef PTM_OS_H
+#define PTM_OS_H
+
+#include <stddef.h>
+#include <sys/mman.h>
+
+#include "../malloc/compiler.h"
+
+/* What os_morecore returns when the break cannot move (sbrk's value). */
+#define MORECORE_FAILURE ((void *)-1)
+
+/* The system page size (a power of two), read once. */
+pt_hidden size_t os_page_size(void);
+
+/*
+ * sbrk(): move the program break by @increment bytes (0 just reads it)
+ * and return the break before the move, or MORECORE_FAILURE.  Uses the
+ * simulated break when one was set up with ptm_debug_simulate_brk().
+ */
+pt_hidden void *os_morecore(ptrdiff_t increment);
+
+/* Set up the simulated break of ptm_debug_simulate_brk(); 0 or -1. */
+pt_hidden int os_simulate_brk(size_t capacity);
+
+/* mmap() of anonymous private memory; @addr is a hint or NULL. */
+pt_hidden void *os_mmap(void *addr, size_t len, int prot, int flags);
+
+/* munmap(); 0 or -1. */
+pt_hidden int os_munmap(void *addr, size_t len);
+
+/* mremap(); the new address or MAP_FAILED. */
+pt_hidden void *os_mremap(void *old, size_t old_len, size_t new_len,
+			  int flags);
+
+/* mprotect(); 0 or -1. */
+pt_hidden int os_mprotect(void *addr, size_t len, int prot);
+
+/* madvise(); 0 or -1. */
+pt_hidden int os_madvise(void *addr, size_t len, int advice);
+
+/* Write @len bytes to standard error without allocating. */
+pt_hidden void os_write_stderr(const char *buf, size_t len);
+
+/* End the process with SIGABRT, dumping coverage data first if built so. */
+pt_hidden pt_noreturn void os_abort(void);
+
+/* Send the strace-style trace to @fd (negative: stop tracing). */
+pt_hidden void os_trace_to(int fd);
+
+#endif /* PTM_OS_H */
