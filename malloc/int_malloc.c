@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * int_malloc(): find a chunk for a request inside one arena.
+ *
+ * The driver int_malloc() tries the sources in glibc's order, one helper
+ * per stage:
+ *
+ *   1. the fast bin of exactly the request's size (LIFO);
+ *   2. the small bin of exactly that size (FIFO);
+ *   3. for a large request, consolidate the fast bins first;
+ *   4. scan the unsorted bin: split the last remainder for a small
+ *      request when it is the only unsorted chunk, return an exact fit,
+ *      file every other chunk into its small or large bin;
+ *   5. for a large request, the smallest fitting chunk of its own bin;
+ *   6. the binmap: the smallest non-empty larger bin, splitting its
+ *      smallest chunk;
+ *   7. split top;
+ *   8. if fast bins hold chunks, consolidate them and go back to 4;
+ *   9. otherwise ask the system (sysmalloc).
+ *
+ * Every returned chunk has its in-use bit set in the next chunk and the
+ * arena bit of the arena it came from.
+ */
+#include <errno.h>
+
+#include "internal.h"
+
+/* Hand out @victim for a request of @bytes: flags, perturbation. */
+static void *chunk_out(struct malloc_state *av, struct malloc_chunk *victim,
+		       size_t bytes)
+{
+	void *mem = chunk2mem(victim);
+
+	if (av != &main_arena)
+		victim->size |= NON_MAIN_ARENA;
+	alloc_perturb(mem, bytes);
+	return mem;
+}
+
+/* Stage 1: pop the head of the fast bin of exactly @nb. */
+static struct malloc_chunk *malloc_fastbin(struct malloc_state *av, size_t nb)
+{
+	unsigned int idx = fastbin_index(nb);
+	struct malloc_chunk **fb = fastbin(av, idx);
+	struct malloc_chunk *victim = *fb;
+
+	if (victim == NULL)
+		return NULL;
+	if (unlikely(fastbin_index(chunk_size(victim)) != idx)) {
+		malloc_corruption("malloc(): memory corruption (fast)",
+				  chunk2mem(victim));
+		return NULL;
+	}
+	*fb = victim->fd;
+	return victim;
+}
+
+/* Stage 2: take the oldest chunk of the small bin of exactly @nb. */
+static struct malloc_chunk *malloc_smallbin(struct malloc_state *av,
+					    size_t nb)
+{
+	struct malloc_chunk *bin = bin_at(av, smallbin_index(nb));
+	struct malloc_chunk *victim = bin_last(bin);
+	struct malloc_chunk *bck;
+
+	if (victim == bin)
+		return NULL;
+	bck = victim->bk;
+	if (unlikely(bck->fd != victim)) {
+		malloc_corruption("malloc(): smallbin double linked list "
+				  "corrupted",
+				  chunk2mem(victim));
+		return NULL;
+	}
+	set_inuse_bit_at_offset(victim, nb);
+	bin->bk = bck;
+	bck->fd = bin;
+	return victim;
+}
+
+/*
+ * Cut @nb bytes off the front of the free chunk @victim of @size bytes
+ * (already out of its bin) and put the remainder at the front of the
+ * unsorted bin; a remainder smaller than MINSIZE stays with @victim.
+ * @errmsg is glibc's message for a broken unsorted list at this site.
+ */
+static void split_to_unsorted(struct malloc_state *av,
+			      struct malloc_chunk *victim, size_t size,
+			      size_t nb, const char *errmsg)
+{
+	size_t remainder_size = size - nb;
+	struct malloc_chunk *remainder;
+
+	if (remainder_size < MINSIZE) {
+		set_inuse_bit_at_offset(victim, size);
+		return;
+	}
+	remainder = chunk_at_offset(victim, nb);
+	set_head(remainder, remainder_size | PREV_INUSE);
+	unsorted_insert(av, remainder, errmsg);
+	if (in_smallbin_range(nb))
+		av->last_remainder = remainder;
+	set_head(victim, nb | PREV_INUSE);
+	set_foot(remainder, remainder_size);
+}
+
+/*
+ * Stage 4, the small-request shortcut: @victim is the last remainder
+ * and the only unsorted chunk; split it and keep the rest unsorted.
+ */
+static void split_last_remainder(struct malloc_state *av,
+				 struct malloc_chunk *victim, size_t size,
+				 size_t nb)
+{
+	struct malloc_chunk *unsorted = unsorted_chunks(av);
+	size_t remainder_size = size - nb;
+	struct malloc_chunk *remainder = chunk_at_offset(victim, nb);
+
+	unsorted->bk = remainder;
+	unsorted->fd = remainder;
+	av->last_remainder = remainder;
+	remainder->bk = unsorted;
+	remainder->fd = unsorted;
+	if (!in_smallbin_range(remainder_size)) {
+		remainder->fd_nextsize = NULL;
+		remainder->bk_nextsize = NULL;
+	}
+	set_head(victim, nb | PREV_INUSE);
+	set_head(remainder, remainder_size | PREV_INUSE);
+	set_foot(remainder, remainder_size);
+}
+
+/*
+ * Stage 4: empty the unsorted bin, oldest chunk first, at most MAX_ITERS
+ * chunks.  Returns a chunk for @nb (the last remainder split or an exact
+ * fit) or NULL once every scanned chunk has been filed in its bin.
+ */
+static struct malloc_chunk *malloc_unsorted(struct malloc_state *av,
+					    size_t nb)
+{
+	struct malloc_chunk *unsorted = unsorted_chunks(av);
+	struct malloc_chunk *victim;
+	unsigned int iters = 0;
+
+	while ((victim = unsorted->bk) != unsorted) {
+		struct malloc_chunk *bck = victim->bk;
+		size_t size = chunk_size(victim);
+
+		if (unlikely(chunk_size_nomask(victim) <= CHUNK_HDR_SZ ||
+			     chunk_size_nomask(victim) > av->system_mem))
+			malloc_corruption("malloc(): memory corruption",
+					  chunk2mem(victim));
+		if (in_smallbin_range(nb) && bck == unsorted &&
+		    victim == av->last_remainder && size > nb + MINSIZE) {
+			split_last_remainder(av, victim, size, nb);
+			return victim;
+		}
+		unsorted->bk = bck;
+		bck->fd = unsorted;
+		if (size == nb) {
+			set_inuse_bit_at_offset(victim, size);
+			return victim;
+		}
+		bin_place(av, victim);
+		if (++iters >= MAX_ITERS)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Stage 5: best fit in the large bin @idx of a large request: the
+ * smallest chunk of at least @nb, preferring the second chunk of a run
+ * of equal sizes so that the skip list stays as it is.
+ */
+static struct malloc_chunk *malloc_largebin(struct malloc_state *av,
+					    size_t nb, unsigned int idx)
+{
+	struct malloc_chunk *bin = bin_at(av, idx);
+	struct malloc_chunk *victim = bin_first(bin);
+	size_t size;
+
+	if (victim == bin || chunk_size_nomask(victim) < nb)
+		return NULL;
+	victim = victim->bk_nextsize;
+	while ((size = chunk_size(victim)) < nb)
+		victim = victim->bk_nextsize;
+	if (victim != bin_last(bin) &&
+	    chunk_size_nomask(victim) == chunk_size_nomask(victim->fd))
+		victim = victim->fd;
+	unlink_chunk(av, victim);
+	split_to_unsorted(av, victim, size, nb,
+			  "malloc(): corrupted unsorted chunks");
+	return victim;
+}
+
+/*
+ * Stage 6: scan the binmap from bin @idx + 1 for the first non-empty
+ * bin and split its smallest chunk (the last one: small bins hold one
+ * size, large bins are sorted largest first).  Bits of bins found empty
+ * on the way are cleared.
+ */
+static struct malloc_chunk *malloc_binmap(struct malloc_state *av, size_t nb,
+					  unsigned int idx)
+{
+	unsigned int block = idx2block(++idx);
+	unsigned int map = av->binmap[block];
+	unsigned int bit = idx2bit(idx);
+	struct malloc_chunk *bin = bin_at(av, idx);
+
+	for (;;) {
+		struct malloc_chunk *victim;
+
+		if (bit > map || bit == 0) {
+			do {
+				if (++block >= BINMAPSIZE)
+					return NULL;
+			} while ((map = av->binmap[block]) == 0);
+			bin = bin_at(av, block << BINMAPSHIFT);
+			bit = 1;
+		}
+		while ((bit & map) == 0) {
+			bin = next_bin(bin);
+			bit <<= 1;
+		}
+		victim = bin_last(bin);
+		if (victim == bin) {
+			/* A stale bit: clear it and try the next bin. */
+			av->binmap[block] = map &= ~bit;
+			bin = next_bin(bin);
+			bit <<= 1;
+			continue;
+		}
+		unlink_chunk(av, victim);
+		split_to_unsorted(av, victim, chunk_size(victim), nb,
+				  "malloc(): corrupted unsorted chunks 2");
+		return victim;
+	}
+}
+
+/* Stage 7: split @nb bytes off top when top keeps at least MINSIZE. */
+static struct malloc_chunk *malloc_top(struct malloc_state *av, size_t nb)
+{
+	struct malloc_chunk *victim = av->top;
+	size_t size = chunk_size(victim);
+
+	if (size < nb + MINSIZE)
+		return NULL;
+	av->top = chunk_at_offset(victim, nb);
+	set_head(av->top, (size - nb) | PREV_INUSE);
+	set_head(victim, nb | PREV_INUSE);
+	return victim;
+}
+
+/* Stages 4 to 7 for a chunk of @nb bytes in bin @idx. */
+static struct malloc_chunk *malloc_from_bins(struct malloc_state *av,
+					     size_t nb, unsigned int idx)
+{
+	struct malloc_chunk *victim = malloc_unsorted(av, nb);
+
+	if (victim == NULL && !in_smallbin_range(nb))
+		victim = malloc_largebin(av, nb, idx);
+	if (victim == NULL)
+		victim = malloc_binmap(av, nb, idx);
+	if (victim == NULL)
+		victim = malloc_top(av, nb);
+	return victim;
+}
+
+/*
+ * Allocate @bytes from the arena @av, whose lock the caller holds.
+ * Returns the user pointer, or NULL with errno ENOMEM.
+ */
+void *int_malloc(struct malloc_state *av, size_t bytes)
+{
+	struct malloc_chunk *victim = NULL;
+	unsigned int idx;
+	void *mem;
+	size_t nb;
+
+	if (!checked_request2size(bytes, &nb)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (nb <= get_max_fast())
+		victim = malloc_fastbin(av, nb);
+	if (victim == NULL && in_smallbin_range(nb))
+		victim = malloc_smallbin(av, nb);
+	if (victim != NULL)
+		return chunk_out(av, victim, bytes);
+
+	idx = bin_index(nb);
+	if (!in_smallbin_range(nb) && av->have_fastchunks)
+		malloc_consolidate(av);
+	for (;;) {
+		victim = malloc_from_bins(av, nb, idx);
+		if (victim != NULL)
+			return chunk_out(av, victim, bytes);
+		if (!av->have_fastchunks)
+			break;
+		malloc_consolidate(av);
+		idx = bin_index(nb);
+	}
+	mem = sysmalloc(nb, av);
+	if (mem != NULL)
+		alloc_perturb(mem, bytes);
+	return mem;
+}

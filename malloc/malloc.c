@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The main public entry points: malloc, free, calloc,
+ * malloc_usable_size and malloc_trim.  Each initialises the allocator on
+ * first use, picks and locks an arena, and hands over to the arena-level
+ * functions (int_malloc, int_free, mtrim).  realloc is in realloc.c, the
+ * aligned family in memalign.c, mallopt in mallopt.c, the statistics in
+ * stats.c.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+#include "ptmalloc.h"
+
+/* Initialise the allocator if this is the first call into it. */
+static inline void malloc_init_once(void)
+{
+	if (unlikely(!mp_.initialized))
+		ptmalloc_init();
+}
+
+/* malloc(): @bytes of uninitialised memory, or NULL with ENOMEM. */
+void *ptm_malloc(size_t bytes)
+{
+	struct malloc_state *av;
+	void *mem;
+
+	malloc_init_once();
+	av = arena_get(bytes);
+	mem = int_malloc(av, bytes);
+	arena_unlock(av);
+	debug_check_after_op();
+	return mem;
+}
+
+/*
+ * free(): give @mem back.  A mapped chunk is unmapped (after adjusting
+ * the dynamic mmap threshold); a heap chunk returns to the arena it came
+ * from.  errno is preserved, as in glibc 2.33 and later.
+ */
+void ptm_free(void *mem)
+{
+	int saved_errno;
+	struct malloc_chunk *p;
+
+	if (mem == NULL)
+		return;
+	saved_errno = errno;
+	p = mem2chunk(mem);
+	if (chunk_is_mmapped(p)) {
+		mmap_threshold_update(p);
+		munmap_chunk(p);
+	} else {
+		int_free(arena_for_chunk(p), p, false);
+	}
+	debug_check_after_op();
+	errno = saved_errno;
+}
+
+/*
+ * How many bytes of the chunk @p calloc must clear.  Memory the break
+ * hands out for the first time is already zero, so when @p was carved
+ * from the old top @oldtop, only the part of it that had been used
+ * before (@oldtopsize bytes) needs clearing.
+ */
+static size_t calloc_clear_size(struct malloc_chunk *p,
+				struct malloc_chunk *oldtop, size_t oldtopsize)
+{
+	size_t csz = chunk_size(p);
+
+	if (mp_.perturb_byte == 0 && p == oldtop && csz > oldtopsize)
+		csz = oldtopsize;
+	return csz - SIZE_SZ;
+}
+
+/*
+ * calloc(): @n elements of @elem_size bytes, zeroed.  The product must
+ * not overflow nor exceed PTRDIFF_MAX (ENOMEM).  Fresh memory from the
+ * system is not cleared again.
+ */
+void *ptm_calloc(size_t n, size_t elem_size)
+{
+	struct malloc_state *av;
+	struct malloc_chunk *oldtop;
+	size_t bytes;
+	size_t oldtopsize;
+	void *mem;
+
+	if (__builtin_mul_overflow(n, elem_size, &bytes) ||
+	    bytes > PTRDIFF_MAX) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	malloc_init_once();
+	av = arena_get(bytes);
+	oldtop = av->top;
+	oldtopsize = chunk_size(oldtop);
+	if (av == &main_arena && mp_.sbrk_base != NULL) {
+		size_t used = (size_t)(mp_.sbrk_base + av->max_system_mem -
+				       (char *)oldtop);
+
+		if (oldtopsize < used)
+			oldtopsize = used;
+	}
+	mem = int_malloc(av, bytes);
+	arena_unlock(av);
+	debug_check_after_op();
+	if (mem == NULL)
+		return NULL;
+	if (chunk_is_mmapped(mem2chunk(mem))) {
+		/* Fresh mapping: already zero unless perturbed. */
+		if (unlikely(mp_.perturb_byte))
+			memset(mem, 0, bytes);
+		return mem;
+	}
+	memset(mem, 0, calloc_clear_size(mem2chunk(mem), oldtop, oldtopsize));
+	return mem;
+}
+
+/*
+ * malloc_usable_size(): the bytes of @mem the caller may use: the chunk
+ * less its header (and, for a heap chunk, plus the successor's
+ * prev_size word); 0 for NULL or a chunk that is not in use.
+ */
+size_t ptm_malloc_usable_size(void *mem)
+{
+	struct malloc_chunk *p;
+
+	if (mem == NULL)
+		return 0;
+	p = mem2chunk(mem);
+	if (chunk_is_mmapped(p))
+		return chunk_size(p) - CHUNK_HDR_SZ;
+	if (inuse(p))
+		return chunk_size(p) - SIZE_SZ;
+	return 0;
+}
+
+/*
+ * malloc_trim(): give back every unused page of every arena, keeping
+ * @pad bytes at the top of the main heap.  Returns 1 if any memory went
+ * back.
+ */
+int ptm_malloc_trim(size_t pad)
+{
+	struct malloc_state *av = &main_arena;
+	int result = 0;
+
+	malloc_init_once();
+	do {
+		arena_lock(av);
+		result |= mtrim(av, pad);
+		arena_unlock(av);
+		av = av->next;
+	} while (av != &main_arena);
+	debug_check_after_op();
+	return result;
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Chunks with a mapping of their own.
+ *
+ * A request of at least the mmap threshold is served by mmap directly,
+ * with a mapping of round_up_to_page(nb + SIZE_SZ) bytes (the chunk has
+ * no successor whose prev_size it could borrow); free() unmaps it and
+ * realloc() resizes it with mremap.  Freeing one also drives the
+ * dynamic threshold: the threshold rises to the size of the freed
+ * mapping (up to DEFAULT_MMAP_THRESHOLD_MAX) so that a program that
+ * keeps allocating and freeing such blocks gets them from the heap.
+ */
+#include <stdint.h>
+
+#include "internal.h"
+#include "os.h"
+
+/* Account a mapping of @size bytes more (or fewer, if negative). */
+static void mmap_stats_add(ptrdiff_t size)
+{
+	mp_.mmapped_mem += size;
+	if (mp_.mmapped_mem > mp_.max_mmapped_mem)
+		mp_.max_mmapped_mem = mp_.mmapped_mem;
+}
+
+/*
+ * Map a chunk of @nb bytes.  Returns its user pointer, or NULL when the
+ * size overflows or the mapping fails (the caller then grows the heap).
+ */
+void *mmap_chunk(size_t nb)
+{
+	size_t pagemask = os_page_size() - 1;
+	size_t size = (nb + SIZE_SZ + pagemask) & ~pagemask;
+	struct malloc_chunk *p;
+	char *mm;
+
+	if (size <= nb)
+		return NULL;
+	mm = os_mmap(NULL, size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS);
+	if (mm == MAP_FAILED)
+		return NULL;
+	/* The page start is aligned, so no front correction is needed. */
+	p = (struct malloc_chunk *)mm;
+	p->prev_size = 0;
+	set_head(p, size | IS_MMAPPED);
+	if (++mp_.n_mmaps > mp_.max_n_mmaps)
+		mp_.max_n_mmaps = mp_.n_mmaps;
+	mmap_stats_add((ptrdiff_t)size);
+	return chunk2mem(p);
+}
+
+/*
+ * Whether the mapped chunk @p looks like one of ours: the mapping it
+ * claims (from p - prev_size, prev_size + size bytes) is page aligned,
+ * and the user pointer sits at a power-of-two offset in its page.
+ */
+static bool mmapped_chunk_ok(const struct malloc_chunk *p)
+{
+	uintptr_t mem = (uintptr_t)chunk2mem(p);
+	uintptr_t block = (uintptr_t)p - p->prev_size;
+	size_t total = p->prev_size + chunk_size(p);
+	size_t pagemask = os_page_size() - 1;
+	uintptr_t in_page = mem & pagemask;
+
+	if (((block | total) & pagemask) != 0)
+		return false;
+	return (in_page & (in_page - 1)) == 0;
+}
+
+/* Unmap the mapped chunk @p and update the counters. */
+void munmap_chunk(struct malloc_chunk *p)
+{
+	uintptr_t block = (uintptr_t)p - p->prev_size;
+	size_t total = p->prev_size + chunk_size(p);
+
+	if (unlikely(!mmapped_chunk_ok(p))) {
+		malloc_corruption("munmap_chunk(): invalid pointer",
+				  chunk2mem(p));
+		return;
+	}
+	mp_.n_mmaps--;
+	mp_.mmapped_mem -= total;
+	os_munmap((void *)block, total);
+}
+
+/*
+ * Resize the mapped chunk @p to serve @nb bytes with mremap (the
+ * mapping may move).  Returns the chunk, unchanged when the page count
+ * stays the same, or NULL when mremap fails.
+ */
+struct malloc_chunk *mremap_chunk(struct malloc_chunk *p, size_t nb)
+{
+	size_t pagemask = os_page_size() - 1;
+	size_t offset = p->prev_size;
+	size_t size = chunk_size(p);
+	size_t new_size = (nb + offset + SIZE_SZ + pagemask) & ~pagemask;
+	char *cp;
+
+	if (unlikely(!mmapped_chunk_ok(p))) {
+		malloc_corruption("mremap_chunk(): invalid pointer",
+				  chunk2mem(p));
+		return NULL;
+	}
+	if (size + offset == new_size)
+		return p;
+	cp = os_mremap((char *)p - offset, size + offset, new_size,
+		       MREMAP_MAYMOVE);
+	if (cp == MAP_FAILED)
+		return NULL;
+	p = (struct malloc_chunk *)(cp + offset);
+	set_head(p, (new_size - offset) | IS_MMAPPED);
+	mmap_stats_add((ptrdiff_t)new_size - (ptrdiff_t)(size + offset));
+	return p;
+}
+
+/*
+ * The dynamic threshold: on freeing the mapped chunk @p, unless the user
+ * fixed the thresholds, raise the mmap threshold to its size (if larger
+ * and at most DEFAULT_MMAP_THRESHOLD_MAX) and the trim threshold to
+ * twice that.  The raw size word (IS_MMAPPED included) is compared, as
+ * glibc does.
+ */
+void mmap_threshold_update(const struct malloc_chunk *p)
+{
+	if (mp_.no_dyn_threshold)
+		return;
+	if (chunk_size_nomask(p) > mp_.mmap_threshold &&
+	    chunk_size_nomask(p) <= DEFAULT_MMAP_THRESHOLD_MAX) {
+		mp_.mmap_threshold = chunk_size(p);
+		mp_.trim_threshold = 2 * mp_.mmap_threshold;
+	}
+}

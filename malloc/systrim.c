@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Giving memory back to the system.
+ *
+ * systrim() lowers the program break under a main-arena top that has
+ * grown beyond what it needs, keeping @pad bytes (top_pad) plus MINSIZE,
+ * in whole pages.  free() calls it when top reaches the trim threshold;
+ * malloc_trim() calls it through mtrim(), which first consolidates the
+ * fast bins and tells the kernel (madvise MADV_DONTNEED) that the whole
+ * pages inside large free chunks are unused, keeping each chunk's header
+ * and list links.
+ */
+#include <stdint.h>
+
+#include "internal.h"
+#include "os.h"
+
+/*
+ * Lower the break under the main arena's top of @av by the whole pages
+ * beyond @pad + MINSIZE, unless someone else moved the break since.
+ * Returns 1 if memory went back.
+ */
+int systrim(size_t pad, struct malloc_state *av)
+{
+	size_t pagesize = os_page_size();
+	size_t top_size = chunk_size(av->top);
+	size_t top_area = top_size - MINSIZE - 1;
+	size_t extra;
+	char *current_brk;
+	char *new_brk;
+	size_t released;
+
+	if (top_size <= MINSIZE || top_area <= pad)
+		return 0;
+	extra = (top_area - pad) & ~(pagesize - 1);
+	if (extra == 0 || extra > PTRDIFF_MAX)
+		return 0;
+	current_brk = os_morecore(0);
+	if (current_brk != (char *)av->top + top_size)
+		return 0;
+	os_morecore(-(ptrdiff_t)extra);
+	new_brk = os_morecore(0);
+	if (new_brk == MORECORE_FAILURE)
+		return 0;
+	released = (size_t)(current_brk - new_brk);
+	if (released == 0)
+		return 0;
+	av->system_mem -= released;
+	set_head(av->top, (top_size - released) | PREV_INUSE);
+	return 1;
+}
+
+/*
+ * Release the whole pages inside the free chunk @p, past its header and
+ * links (sizeof(struct malloc_chunk)).  Returns 1 if there were any.
+ */
+static int madvise_free_chunk(struct malloc_chunk *p)
+{
+	size_t psm1 = os_page_size() - 1;
+	size_t size = chunk_size(p);
+	uintptr_t start;
+
+	if (size <= psm1 + sizeof(struct malloc_chunk))
+		return 0;
+	start = ((uintptr_t)p + sizeof(struct malloc_chunk) + psm1) & ~psm1;
+	size -= start - (uintptr_t)p;
+	if (size <= psm1)
+		return 0;
+	os_madvise((void *)start, size & ~psm1, MADV_DONTNEED);
+	return 1;
+}
+
+/*
+ * malloc_trim() for one arena: consolidate, release the unused pages of
+ * free chunks in the unsorted bin and in every bin whose chunks may span
+ * a page, then (main arena) trim top down to @pad.  Returns 1 if any
+ * memory went back.
+ */
+int mtrim(struct malloc_state *av, size_t pad)
+{
+	unsigned int psindex = bin_index(os_page_size());
+	int result = 0;
+
+	malloc_consolidate(av);
+	for (unsigned int i = 1; i < NBINS; i++) {
+		struct malloc_chunk *bin = bin_at(av, i);
+
+		if (i != 1 && i < psindex)
+			continue;
+		for (struct malloc_chunk *p = bin_last(bin); p != bin; p = p->bk)
+			result |= madvise_free_chunk(p);
+	}
+	if (av == &main_arena)
+		result |= systrim(pad, av);
+	return result;
+}
