@@ -18,35 +18,42 @@
 /*
  * Lower the break under the main arena's top of @av by the whole pages
  * beyond @pad + MINSIZE, unless someone else moved the break since.
- * Returns 1 if memory went back.
+ * Returns 1 if the break moved.
+ *
+ * The arithmetic is glibc 2.36's, signed and unsigned mixed as there: a
+ * top of exactly MINSIZE bytes gives a top_area of -1, which passes the
+ * unsigned comparison with @pad, and the negative "extra" then moves the
+ * break up by round_up(pad + 1, page) (a quirk of glibc 2.26 and later
+ * that 2.17 did not have; it is kept so that malloc_trim() moves the
+ * break exactly as the host's glibc does).
  */
 int systrim(size_t pad, struct malloc_state *av)
 {
 	size_t pagesize = os_page_size();
-	size_t top_size = chunk_size(av->top);
-	size_t top_area = top_size - MINSIZE - 1;
-	size_t extra;
+	long top_size = (long)chunk_size(av->top);
+	long top_area = top_size - (long)MINSIZE - 1;
+	long extra;
+	long released;
 	char *current_brk;
 	char *new_brk;
-	size_t released;
 
-	if (top_size <= MINSIZE || top_area <= pad)
+	if ((size_t)top_area <= pad)
 		return 0;
-	extra = (top_area - pad) & ~(pagesize - 1);
-	if (extra == 0 || extra > PTRDIFF_MAX)
+	extra = (long)(((size_t)top_area - pad) & ~(pagesize - 1));
+	if (extra == 0)
 		return 0;
 	current_brk = os_morecore(0);
 	if (current_brk != (char *)av->top + top_size)
 		return 0;
-	os_morecore(-(ptrdiff_t)extra);
+	os_morecore(-extra);
 	new_brk = os_morecore(0);
 	if (new_brk == MORECORE_FAILURE)
 		return 0;
-	released = (size_t)(current_brk - new_brk);
+	released = current_brk - new_brk;
 	if (released == 0)
 		return 0;
-	av->system_mem -= released;
-	set_head(av->top, (top_size - released) | PREV_INUSE);
+	av->system_mem -= (size_t)released;
+	set_head(av->top, (size_t)(top_size - released) | PREV_INUSE);
 	return 1;
 }
 
