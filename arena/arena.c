@@ -1,21 +1,59 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Arenas.  Today there is one: the main arena, which grows with the
- * program break.  Every thread uses it behind its mutex.  The functions
- * here are the interface the rest of the allocator uses to choose and
- * lock arenas, so that non-main arenas with their mmapped sub-heaps can
- * be added behind it without touching the callers.
+ * Arenas and the threads that use them.
  *
- * Lock order:
- *   1. init_lock (malloc/init.c), only during the first initialisation;
- *   2. an arena's mutex.
+ * The main arena grows with the program break; every other arena lives
+ * in mmapped sub-heaps (heap.c).  Each thread remembers its arena in a
+ * thread-local pointer and always waits for that arena's lock rather
+ * than moving on contention.  A thread's first allocation picks an
+ * arena (arena_get2):
+ *   1. an arena whose threads have all exited (the free list);
+ *   2. else a new arena while fewer than the limit exist (arena_max,
+ *      or 8 per online core once more than arena_test exist);
+ *   3. else an existing arena, round robin, preferring one whose lock
+ *      is free at that moment.
+ * A thread's exit (a pthread key destructor: glibc's own thread-exit
+ * hook does not call this library) detaches it from its arena, which
+ * goes on the free list when no thread is left on it.
+ *
+ * Lock order (a thread holding a lock may only take locks below it):
+ *   1. init_lock (malloc/init.c), during the first initialisation only;
+ *   2. list_lock: the arena list (main_arena.next), narenas, the free
+ *      list (free_list, next_free) and every attached_threads count;
+ *   3. an arena's mutex; two arena mutexes are held together only by
+ *      the fork handlers (fork.c), which take them in list order.
+ * Debug builds check that list_lock is never taken while this thread
+ * holds an arena lock other than in that order.
  */
-#include "internal.h"
+#include <pthread.h>
+#include <sys/sysinfo.h>
+
+#include "arena.h"
+#include "os.h"
 
 struct malloc_state main_arena = {
 	.mutex = PTM_MUTEX_INITIALIZER,
 	.next = &main_arena,
+	.attached_threads = 1,
 };
+
+/* The arena of the calling thread; NULL until its first allocation. */
+static __thread struct malloc_state *thread_arena;
+
+/* Lock 2 of the lock order: the arena list and the free list. */
+static struct ptm_mutex list_lock = PTM_MUTEX_INITIALIZER;
+
+/* Arenas that no thread uses, most recently freed first. */
+static struct malloc_state *free_list;
+
+/* Number of arenas, the main one included. */
+static size_t narenas = 1;
+
+/* Set once a second thread has called into the allocator. */
+static bool multi_threaded;
+
+/* Runs the thread-exit cleanup for threads that have an arena. */
+static pthread_key_t exit_key;
 
 /* Lock @av. */
 void arena_lock(struct malloc_state *av)
@@ -29,17 +67,273 @@ void arena_unlock(struct malloc_state *av)
 	lock_release(&av->mutex);
 }
 
-/* The arena the calling thread allocates @bytes from, returned locked. */
+/*
+ * Whether more than one thread has used the allocator.  A process that
+ * has stayed single-threaded never retries a failed allocation in
+ * another arena (as glibc 2.26 and later).
+ */
+bool arena_multi_threaded(void)
+{
+	return __atomic_load_n(&multi_threaded, __ATOMIC_RELAXED);
+}
+
+/* Drop the calling thread's attachment to @av (list_lock held). */
+static void detach_arena_locked(struct malloc_state *av)
+{
+	if (av != NULL && --av->attached_threads == 0) {
+		av->next_free = free_list;
+		free_list = av;
+	}
+}
+
+/* Take @av off the free list if it is there (list_lock held). */
+static void remove_from_free_list_locked(struct malloc_state *av)
+{
+	for (struct malloc_state **pp = &free_list; *pp != NULL;
+	     pp = &(*pp)->next_free) {
+		if (*pp == av) {
+			*pp = av->next_free;
+			return;
+		}
+	}
+}
+
+/* Make @av the calling thread's arena, moving its attachment. */
+static void attach_arena(struct malloc_state *av)
+{
+	lock_acquire(&list_lock);
+	detach_arena_locked(thread_arena);
+	remove_from_free_list_locked(av);
+	av->attached_threads++;
+	lock_release(&list_lock);
+	thread_arena = av;
+	pthread_setspecific(exit_key, av);
+}
+
+/* Thread exit: detach the exiting thread from its arena. */
+static void arena_thread_exit(void *arg)
+{
+	struct malloc_state *av = arg;
+
+	lock_acquire(&list_lock);
+	detach_arena_locked(av);
+	lock_release(&list_lock);
+	thread_arena = NULL;
+}
+
+/*
+ * Create an arena in a new sub-heap big enough for a first request of
+ * @bytes, insert it after the main arena in the list, and return it
+ * locked; NULL when no sub-heap can be had.
+ */
+static struct malloc_state *new_arena(size_t bytes)
+{
+	size_t hdr = sizeof(struct heap_info) + sizeof(struct malloc_state) +
+		     MALLOC_ALIGNMENT;
+	struct heap_info *h = new_heap(bytes + hdr, mp_.top_pad);
+	struct malloc_state *a;
+	char *ptr;
+
+	if (h == NULL)
+		h = new_heap(hdr, mp_.top_pad);
+	if (h == NULL)
+		return NULL;
+	a = h->ar_ptr = (struct malloc_state *)(h + 1);
+	h->prev = NULL;
+	malloc_init_state(a);
+	a->system_mem = a->max_system_mem = h->size;
+	ptr = (char *)(a + 1);
+	if (!aligned_ok((uintptr_t)chunk2mem((struct malloc_chunk *)ptr)))
+		ptr += MALLOC_ALIGNMENT -
+		       ((uintptr_t)chunk2mem((struct malloc_chunk *)ptr) &
+			MALLOC_ALIGN_MASK);
+	a->top = (struct malloc_chunk *)ptr;
+	set_head(a->top, (size_t)((char *)h + h->size - ptr) | PREV_INUSE);
+	lock_init(&a->mutex);
+
+	lock_acquire(&list_lock);
+	a->next = main_arena.next;
+	__atomic_store_n(&main_arena.next, a, __ATOMIC_RELEASE);
+	lock_release(&list_lock);
+	attach_arena(a);
+	arena_lock(a);
+	return a;
+}
+
+/* An arena from the free list, attached and locked; NULL if none. */
+static struct malloc_state *get_free_list(void)
+{
+	struct malloc_state *av;
+
+	if (__atomic_load_n(&free_list, __ATOMIC_RELAXED) == NULL)
+		return NULL;
+	lock_acquire(&list_lock);
+	av = free_list;
+	if (av != NULL)
+		free_list = av->next_free;
+	lock_release(&list_lock);
+	if (av == NULL)
+		return NULL;
+	attach_arena(av);
+	arena_lock(av);
+	return av;
+}
+
+/*
+ * Share an existing arena: the first, round robin, whose lock is free,
+ * else wait for the next in line (not @avoid, where an allocation just
+ * failed).  Returns it attached and locked.
+ */
+static struct malloc_state *reused_arena(struct malloc_state *avoid)
+{
+	static struct malloc_state *next_to_use;
+	struct malloc_state *av;
+
+	if (next_to_use == NULL)
+		next_to_use = &main_arena;
+	av = next_to_use;
+	do {
+		if (lock_try(&av->mutex))
+			goto out;
+		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
+	} while (av != next_to_use);
+	if (av == avoid)
+		av = av->next;
+	arena_lock(av);
+out:
+	attach_arena(av);
+	next_to_use = av->next;
+	return av;
+}
+
+/* The most arenas allowed, fixed the first time it can be decided. */
+static size_t arena_limit(void)
+{
+	static size_t limit;
+
+	if (limit == 0) {
+		if (mp_.arena_max != 0) {
+			limit = mp_.arena_max;
+		} else if (narenas > mp_.arena_test) {
+			int n = get_nprocs();
+
+			limit = ARENAS_PER_CORE * (size_t)(n >= 1 ? n : 2);
+		}
+	}
+	return limit;
+}
+
+/*
+ * Find an arena for a thread that has none, or that must move away from
+ * @avoid: the free list, a new arena, or a shared one.  Returned locked,
+ * or NULL when even a new arena cannot be created.
+ */
+static struct malloc_state *arena_get2(size_t bytes, struct malloc_state *avoid)
+{
+	struct malloc_state *av = get_free_list();
+	size_t n;
+
+	if (av != NULL)
+		return av;
+	lock_acquire(&list_lock);
+	n = narenas;
+	/* A limit of 0 (undecided) makes limit - 1 huge: always create. */
+	if (n <= arena_limit() - 1) {
+		narenas = n + 1;
+		lock_release(&list_lock);
+		av = new_arena(bytes);
+		if (av == NULL) {
+			lock_acquire(&list_lock);
+			narenas--;
+			lock_release(&list_lock);
+		}
+		return av;
+	}
+	lock_release(&list_lock);
+	return reused_arena(avoid);
+}
+
+/*
+ * The arena the calling thread allocates @bytes from, returned locked.
+ * The first call of a thread other than the first one picks an arena
+ * for it.  NULL only when no arena at all can be had.
+ */
 struct malloc_state *arena_get(size_t bytes)
 {
-	(void)bytes;
-	arena_lock(&main_arena);
-	return &main_arena;
+	struct malloc_state *av = thread_arena;
+
+	if (likely(av != NULL)) {
+		arena_lock(av);
+		return av;
+	}
+	__atomic_store_n(&multi_threaded, true, __ATOMIC_RELAXED);
+	return arena_get2(bytes, NULL);
+}
+
+/*
+ * After an allocation failed in @av (locked): unlock it and return
+ * another arena, locked: the main arena for a non-main one, else any
+ * other arena (possibly a new one).  May return NULL.
+ */
+struct malloc_state *arena_get_retry(struct malloc_state *av, size_t bytes)
+{
+	arena_unlock(av);
+	if (av != &main_arena) {
+		arena_lock(&main_arena);
+		return &main_arena;
+	}
+	return arena_get2(bytes, av);
 }
 
 /* The arena owning the heap chunk @p. */
 struct malloc_state *arena_for_chunk(const struct malloc_chunk *p)
 {
-	(void)p;
-	return &main_arena;
+	if (!chunk_non_main_arena(p))
+		return &main_arena;
+	return heap_for_ptr(p)->ar_ptr;
+}
+
+/* fork.c: hold and release list_lock around fork(). */
+void arena_fork_lock_list(void)
+{
+	lock_acquire(&list_lock);
+}
+
+void arena_fork_unlock_list(void)
+{
+	lock_release(&list_lock);
+}
+
+/*
+ * fork.c, in the child: reset list_lock and rebuild the free list from
+ * every arena but the calling thread's, which is now its only user.
+ */
+void arena_fork_reset_child(void)
+{
+	struct malloc_state *av = &main_arena;
+
+	lock_init(&list_lock);
+	free_list = NULL;
+	if (thread_arena != NULL)
+		thread_arena->attached_threads = 1;
+	do {
+		if (av != thread_arena) {
+			av->attached_threads = 0;
+			av->next_free = free_list;
+			free_list = av;
+		}
+		av = av->next;
+	} while (av != &main_arena);
+}
+
+/*
+ * Called once from ptmalloc_init(): the first thread uses the main
+ * arena, and the thread-exit key and fork handlers are registered.
+ */
+void arena_init(void)
+{
+	thread_arena = &main_arena;
+	pthread_key_create(&exit_key, arena_thread_exit);
+	pthread_setspecific(exit_key, &main_arena);
+	arena_fork_init();
 }

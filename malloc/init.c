@@ -4,6 +4,7 @@
  * ptmalloc_init(), which every entry point runs before its first use of
  * the allocator.  Environment tunables are read here.
  */
+#include "../arena/arena.h"
 #include "internal.h"
 #include "os.h"
 
@@ -31,7 +32,7 @@ void ptmalloc_init(void)
 	lock_acquire(&init_lock);
 	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE)) {
 		malloc_init_state(&main_arena);
-		main_arena.next = &main_arena;
+		arena_init();
 		__atomic_store_n(&mp_.initialized, true, __ATOMIC_RELEASE);
 	}
 	lock_release(&init_lock);

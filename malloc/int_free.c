@@ -10,12 +10,14 @@
  *   4. if the merged chunk reaches FASTBIN_CONSOLIDATION_THRESHOLD, the
  *      fast bins are consolidated and the arena may give memory back:
  *      the main arena trims the break when top reaches the trim
- *      threshold, keeping top_pad.
+ *      threshold, keeping top_pad; another arena shrinks its sub-heap
+ *      or deletes an empty one (arena/heap.c).
  *
  * Mmapped chunks never get here: ptm_free() unmaps them itself.
  */
 #include <stdint.h>
 
+#include "../arena/arena.h"
 #include "internal.h"
 
 /* Step 2: push @p onto its fast bin after glibc's sanity checks. */
@@ -122,6 +124,8 @@ static void free_trim(struct malloc_state *av)
 	if (av == &main_arena) {
 		if (chunk_size(av->top) >= mp_.trim_threshold)
 			systrim(mp_.top_pad, av);
+	} else {
+		heap_trim(heap_for_ptr(av->top), mp_.top_pad);
 	}
 }
 

@@ -203,6 +203,11 @@ static inline size_t arena_bit(const struct malloc_state *av)
 	return av != &main_arena ? NON_MAIN_ARENA : 0;
 }
 
+/* Walk every arena: the main arena, then the others, newest first. */
+#define for_each_arena(av)                                                    \
+	for (struct malloc_state *av = &main_arena; av != NULL;               \
+	     av = (av->next == &main_arena ? NULL : av->next))
+
 /* The fast bin head of index @idx. */
 static inline struct malloc_chunk **fastbin(struct malloc_state *av,
 					    unsigned int idx)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../arena/arena.h"
 #include "internal.h"
 #include "ptmalloc.h"
 
@@ -21,6 +22,32 @@ static inline void malloc_init_once(void)
 		ptmalloc_init();
 }
 
+/*
+ * int_malloc() in the arena *@avp (locked; NULL when no arena could be
+ * had).  In a multi-threaded process a failure is retried once in
+ * another arena, which then replaces *@avp, as glibc does.
+ */
+static void *malloc_in_arena(struct malloc_state **avp, size_t bytes)
+{
+	void *mem;
+	size_t nb;
+
+	if (*avp == NULL) {
+		if (!checked_request2size(bytes, &nb)) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		return sysmalloc(nb, NULL);
+	}
+	mem = int_malloc(*avp, bytes);
+	if (mem == NULL && arena_multi_threaded()) {
+		*avp = arena_get_retry(*avp, bytes);
+		if (*avp != NULL)
+			mem = int_malloc(*avp, bytes);
+	}
+	return mem;
+}
+
 /* malloc(): @bytes of uninitialised memory, or NULL with ENOMEM. */
 void *ptm_malloc(size_t bytes)
 {
@@ -29,8 +56,9 @@ void *ptm_malloc(size_t bytes)
 
 	malloc_init_once();
 	av = arena_get(bytes);
-	mem = int_malloc(av, bytes);
-	arena_unlock(av);
+	mem = malloc_in_arena(&av, bytes);
+	if (av != NULL)
+		arena_unlock(av);
 	debug_check_after_op();
 	return mem;
 }
@@ -76,6 +104,32 @@ static size_t calloc_clear_size(struct malloc_chunk *p,
 }
 
 /*
+ * The bytes from the start of @av's top beyond which memory has never
+ * been handed out since it came from the system, and so is still zero:
+ * the high-water mark of the break for the main arena, the writable
+ * part of the current sub-heap for another arena.
+ */
+static size_t calloc_fresh_limit(struct malloc_state *av)
+{
+	struct malloc_chunk *oldtop = av->top;
+	size_t oldtopsize = chunk_size(oldtop);
+	size_t used;
+
+	if (av == &main_arena) {
+		if (mp_.sbrk_base == NULL)
+			return oldtopsize;
+		used = (size_t)(mp_.sbrk_base + av->max_system_mem -
+				(char *)oldtop);
+	} else {
+		struct heap_info *heap = heap_for_ptr(oldtop);
+
+		used = (size_t)((char *)heap + heap->mprotect_size -
+				(char *)oldtop);
+	}
+	return oldtopsize < used ? used : oldtopsize;
+}
+
+/*
  * calloc(): @n elements of @elem_size bytes, zeroed.  The product must
  * not overflow nor exceed PTRDIFF_MAX (ENOMEM).  Fresh memory from the
  * system is not cleared again.
@@ -95,17 +149,11 @@ void *ptm_calloc(size_t n, size_t elem_size)
 	}
 	malloc_init_once();
 	av = arena_get(bytes);
-	oldtop = av->top;
-	oldtopsize = chunk_size(oldtop);
-	if (av == &main_arena && mp_.sbrk_base != NULL) {
-		size_t used = (size_t)(mp_.sbrk_base + av->max_system_mem -
-				       (char *)oldtop);
-
-		if (oldtopsize < used)
-			oldtopsize = used;
-	}
-	mem = int_malloc(av, bytes);
-	arena_unlock(av);
+	oldtop = av != NULL ? av->top : NULL;
+	oldtopsize = av != NULL ? calloc_fresh_limit(av) : 0;
+	mem = malloc_in_arena(&av, bytes);
+	if (av != NULL)
+		arena_unlock(av);
 	debug_check_after_op();
 	if (mem == NULL)
 		return NULL;

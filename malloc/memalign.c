@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdint.h>
 
+#include "../arena/arena.h"
 #include "internal.h"
 #include "os.h"
 #include "ptmalloc.h"
@@ -113,8 +114,18 @@ static void *mid_memalign(size_t alignment, size_t bytes)
 	if (!mp_.initialized)
 		ptmalloc_init();
 	av = arena_get(bytes + alignment + MINSIZE);
+	if (av == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	mem = int_memalign(av, alignment, bytes);
-	arena_unlock(av);
+	if (mem == NULL && arena_multi_threaded()) {
+		av = arena_get_retry(av, bytes);
+		if (av != NULL)
+			mem = int_memalign(av, alignment, bytes);
+	}
+	if (av != NULL)
+		arena_unlock(av);
 	debug_check_after_op();
 	return mem;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../arena/arena.h"
 #include "internal.h"
 #include "ptmalloc.h"
 
@@ -154,7 +155,7 @@ void *ptm_realloc(void *oldmem, size_t bytes)
 	arena_lock(av);
 	newp = int_realloc(av, oldp, oldsize, nb);
 	arena_unlock(av);
-	if (newp == NULL) {
+	if (newp == NULL && arena_multi_threaded()) {
 		/* Try any other arena before giving up. */
 		newp = ptm_malloc(bytes);
 		if (newp != NULL) {

@@ -17,11 +17,15 @@
  *      and freed.
  *   5. The request is split off the new top.
  *
- * Non-main arenas grow their sub-heaps instead (arena/).
+ * A non-main arena instead makes more of its sub-heap usable, or chains
+ * a new sub-heap when the current one is full (closing the old top with
+ * fenceposts that heap_trim() recognises when it deletes the new
+ * sub-heap again), or, when no sub-heap can be had, maps the chunk.
  */
 #include <errno.h>
 #include <stdint.h>
 
+#include "../arena/arena.h"
 #include "internal.h"
 #include "os.h"
 
@@ -174,22 +178,94 @@ static void grow_main_arena(struct malloc_state *av, size_t nb)
 }
 
 /*
- * Serve @nb bytes from the system for arena @av (lock held): a mapping
- * of its own, or top after growing the heap.  Returns the user pointer,
- * or NULL with errno ENOMEM.
+ * Close the top of a full sub-heap when the arena moves on to a new
+ * one: a 0|PREV_INUSE fencepost at the end, a CHUNK_HDR_SZ fencepost
+ * before it, and the rest of the old top freed.
+ */
+static void fence_sub_heap_top(struct malloc_state *av,
+			       struct malloc_chunk *old_top, size_t old_size)
+{
+	old_size = (old_size - MINSIZE) & ~MALLOC_ALIGN_MASK;
+	set_head(chunk_at_offset(old_top, (long)(old_size + CHUNK_HDR_SZ)),
+		 0 | PREV_INUSE);
+	if (old_size >= MINSIZE) {
+		struct malloc_chunk *fence = chunk_at_offset(old_top, (long)old_size);
+
+		set_head(fence, CHUNK_HDR_SZ | PREV_INUSE);
+		set_foot(fence, CHUNK_HDR_SZ);
+		set_head(old_top, old_size | PREV_INUSE | NON_MAIN_ARENA);
+		int_free(av, old_top, true);
+	} else {
+		set_head(old_top, (old_size + CHUNK_HDR_SZ) | PREV_INUSE);
+		set_foot(old_top, old_size + CHUNK_HDR_SZ);
+	}
+}
+
+/*
+ * Grow the non-main arena @av so that top can serve @nb bytes: extend
+ * the current sub-heap, else chain a new one.  When neither works and
+ * no mapping was tried yet (@tried_mmap), map the chunk on its own and
+ * return it; otherwise return NULL (top may or may not have grown).
+ */
+static void *grow_sub_heap(struct malloc_state *av, size_t nb, bool tried_mmap)
+{
+	struct malloc_chunk *old_top = av->top;
+	size_t old_size = chunk_size(old_top);
+	struct heap_info *old_heap = heap_for_ptr(old_top);
+	size_t old_heap_size = old_heap->size;
+	struct heap_info *heap;
+
+	if ((long)(MINSIZE + nb - old_size) > 0 &&
+	    grow_heap(old_heap, (long)(MINSIZE + nb - old_size)) == 0) {
+		av->system_mem += old_heap->size - old_heap_size;
+		set_head(old_top, (size_t)((char *)old_heap + old_heap->size -
+					   (char *)old_top) |
+					  PREV_INUSE);
+		return NULL;
+	}
+	heap = new_heap(nb + MINSIZE + sizeof(*heap), mp_.top_pad);
+	if (heap == NULL)
+		return tried_mmap ? NULL : mmap_chunk(nb);
+	heap->ar_ptr = av;
+	heap->prev = old_heap;
+	av->system_mem += heap->size;
+	av->top = heap_first_chunk(heap);
+	set_head(av->top, (heap->size - sizeof(*heap)) | PREV_INUSE);
+	fence_sub_heap_top(av, old_top, old_size);
+	return NULL;
+}
+
+/*
+ * Serve @nb bytes from the system for arena @av (lock held; NULL when
+ * no arena could be had, which leaves only a mapping): a mapping of its
+ * own, or top after growing the heap.  Returns the user pointer, or NULL
+ * with errno ENOMEM.
  */
 void *sysmalloc(size_t nb, struct malloc_state *av)
 {
+	bool tried_mmap = false;
 	struct malloc_chunk *p;
 	size_t size;
+	void *mem;
 
-	if (nb >= mp_.mmap_threshold && mp_.n_mmaps < mp_.n_mmaps_max) {
-		void *mem = mmap_chunk(nb);
-
+	if (av == NULL ||
+	    (nb >= mp_.mmap_threshold && mp_.n_mmaps < mp_.n_mmaps_max)) {
+		mem = mmap_chunk(nb);
 		if (mem != NULL)
 			return mem;
+		if (av == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		tried_mmap = true;
 	}
-	grow_main_arena(av, nb);
+	if (av != &main_arena) {
+		mem = grow_sub_heap(av, nb, tried_mmap);
+		if (mem != NULL)
+			return mem;
+	} else {
+		grow_main_arena(av, nb);
+	}
 	if (av->system_mem > av->max_system_mem)
 		av->max_system_mem = av->system_mem;
 
