@@ -9,12 +9,12 @@
  *		experiment (the same rows `make experiments` prints), each
  *		asserted exactly (or as the documents bound it: ">= 125000
  *		pages", "within 100 pages"), plus each run's preconditions;
- *   experiment_4_3_N/..._strace  the program under
- *		strace -f -e trace=brk,mmap,munmap,mremap,mprotect,madvise,write:
- *		the calls between the program's "ptm-begin" and "ptm-end"
- *		marker writes are exactly the expected lines (addresses from
- *		the program's own report), and byte-identical to the
- *		allocator's own trace (ptm_debug_trace_syscalls) of the run.
+ *   experiment_4_3_N/..._strace  the program under strace -f -e
+ *		trace=brk,mmap,munmap,mremap,mprotect,madvise,write: the
+ *		calls between the program's "ptm-begin" and "ptm-end" marker
+ *		writes are exactly the expected lines (addresses from the
+ *		program's own report), and byte-identical to the allocator's
+ *		own trace (ptm_debug_trace_syscalls) of the run.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
