@@ -24,20 +24,23 @@
  *	o=NAME,V	mallopt(M_NAME, V); NAME is one of mxfast, trim,
  *			toppad, mmap, mmapmax, perturb, or a number
  *
- * Only static inline functions live here: the header is included by a
- * program and by the test binary, which link different object sets.
+ * Only static inline functions live here (formatting and parsing the text
+ * form without allocating): the header is included by a program and by
+ * the test binary, which link different object sets.
  */
 #ifndef PTM_HARNESS_DIFF_OPS_H
 #define PTM_HARNESS_DIFF_OPS_H
 
 #include <malloc.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Number of pointer slots an operation sequence can address. */
 #define DIFF_SLOTS 512
 
-/* The kinds of operation; 0 is never used so that a zeroed record is invalid. */
+/* The kinds of operation; 0 is unused, so a zeroed record is invalid. */
 enum diff_kind {
 	DIFF_MALLOC = 1,
 	DIFF_FREE,
@@ -209,6 +212,71 @@ static inline size_t diff_format_op(char *buf, size_t cap,
 		n = diff_put_str(buf, n, cap, "=");
 		return diff_put_u64(buf, n, cap, op->a);
 	}
+}
+
+/* Parse a decimal number, maybe negative, at *@s into @v; step over it. */
+static inline bool diff_parse_num(const char **s, uint64_t *v)
+{
+	bool neg = **s == '-';
+
+	*s += neg;
+	if (**s < '0' || **s > '9')
+		return false;
+	for (*v = 0; **s >= '0' && **s <= '9'; (*s)++)
+		*v = *v * 10 + (uint64_t)(**s - '0');
+	if (neg)
+		*v = -*v;
+	return true;
+}
+
+/* Parse a mallopt parameter, by script name or number, at *@s into @v. */
+static inline bool diff_parse_param(const char **s, uint64_t *v)
+{
+	for (size_t i = 0; i < DIFF_NPARAMS; i++) {
+		size_t n = strlen(diff_params[i].name);
+
+		if (!strncmp(*s, diff_params[i].name, n) && (*s)[n] == ',') {
+			*s += n;
+			*v = (uint64_t)(int64_t)diff_params[i].param;
+			return true;
+		}
+	}
+	return diff_parse_num(s, v);
+}
+
+/*
+ * Parse operation @tok, in the text form, into @op.  Returns false on a
+ * syntax error or a slot out of range.  Allocates nothing.
+ */
+static inline bool diff_parse_op(const char *tok, struct diff_op *op)
+{
+	static const char letters[] = "?mfrcapto";
+	const char *s = tok + 1, *k = strchr(letters, tok[0]);
+	uint64_t slot = 0;
+
+	memset(op, 0, sizeof(*op));
+	if (!tok[0] || !k || k == letters)
+		return false;
+	op->kind = (uint32_t)(k - letters);
+	if (op->kind != DIFF_TRIM && op->kind != DIFF_MALLOPT &&
+	    (!diff_parse_num(&s, &slot) || slot >= DIFF_SLOTS))
+		return false;
+	op->slot = (uint32_t)slot;
+	if (op->kind == DIFF_FREE)
+		return !*s;
+	if (*s++ != '=')
+		return false;
+	if (op->kind == DIFF_MALLOPT ? !diff_parse_param(&s, &op->a) :
+				       !diff_parse_num(&s, &op->a))
+		return false;
+	if (op->kind == DIFF_CALLOC || op->kind == DIFF_MEMALIGN ||
+	    op->kind == DIFF_POSIX_MEMALIGN || op->kind == DIFF_MALLOPT) {
+		if (*s++ != (op->kind == DIFF_CALLOC ? 'x' : ','))
+			return false;
+		if (!diff_parse_num(&s, &op->b))
+			return false;
+	}
+	return !*s;
 }
 
 #endif /* PTM_HARNESS_DIFF_OPS_H */

@@ -193,7 +193,7 @@ static void msg_add(struct diff_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Describe record @rec of side @name, marking fields that differ from @other. */
+/* Describe record @rec of side @name; mark fields unlike @other's. */
 static void msg_record(struct diff_result *r, const char *name,
 		       const struct diff_record *rec,
 		       const struct diff_record *other)
@@ -235,7 +235,7 @@ static void msg_mismatch(struct diff_result *r, const char *label,
 	msg_record(r, b->name, &r->b, &r->a);
 }
 
-/* Compare the complete records both sides have buffered; false on a mismatch. */
+/* Compare the records both sides have buffered; false on a mismatch. */
 static bool compare_buffered(struct diff_result *r, const char *label,
 			     struct side *a, struct side *b,
 			     struct diff_op *hist)

@@ -42,6 +42,7 @@
 #define OUT_BUF_SIZE (64 * 1024)
 /* Upper bound on the sum of the requested sizes of the live blocks. */
 #define LIVE_CAP (64UL << 20)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* Size of glibc 2.36's tcache_perthread_struct on x86_64. */
 #define TCACHE_HEADER_REQUEST 640
 
@@ -59,14 +60,27 @@ struct api {
 };
 
 static const struct api glibc_api = {
-	malloc,		free,	     realloc, calloc,	 memalign,
-	posix_memalign, malloc_trim, mallopt, mallinfo2,
+	.malloc = malloc,
+	.free = free,
+	.realloc = realloc,
+	.calloc = calloc,
+	.memalign = memalign,
+	.posix_memalign = posix_memalign,
+	.malloc_trim = malloc_trim,
+	.mallopt = mallopt,
+	.mallinfo2 = mallinfo2,
 };
 
 static const struct api ptm_api = {
-	ptm_malloc,	 ptm_free,     ptm_realloc,
-	ptm_calloc,	 ptm_memalign, ptm_posix_memalign,
-	ptm_malloc_trim, ptm_mallopt,  ptm_mallinfo2,
+	.malloc = ptm_malloc,
+	.free = ptm_free,
+	.realloc = ptm_realloc,
+	.calloc = ptm_calloc,
+	.memalign = ptm_memalign,
+	.posix_memalign = ptm_posix_memalign,
+	.malloc_trim = ptm_malloc_trim,
+	.mallopt = ptm_mallopt,
+	.mallinfo2 = ptm_mallinfo2,
 };
 
 /* The live blocks, and the pseudo-random generator's state. */
@@ -80,13 +94,17 @@ struct state {
 	unsigned int nslots; /* slots the generator uses */
 	uint64_t live_bytes; /* sum of size[] over live slots */
 	uint64_t rng[4]; /* xoshiro256** state */
-	unsigned int kind_weight[DIFF_NKINDS]; /* per 10000 */
+	unsigned int kind_weight[DIFF_NKINDS]; /* relative operation weights */
+	unsigned int kind_total; /* their sum */
+	unsigned int lifo; /* percentage of frees of a recent block */
+	uint16_t recent[8]; /* the slots most recently allocated */
+	unsigned int recent_next; /* where the next one goes in recent[] */
 	unsigned int class_weight[5]; /* size classes, per 1000 */
 	uint64_t palette[8]; /* sizes that recur in this sequence */
 	uintptr_t heap_start; /* the break on entry to main */
 	bool emulate_tcache; /* ptm side: emulate the header */
 	bool tcache_done; /* the header exists */
-	const struct api *api;
+	const struct api *api; /* the allocator under test */
 };
 
 static struct state st;
@@ -177,7 +195,7 @@ static void rnd_seed(uint64_t seed)
 
 /* ---- slots ---- */
 
-/* Put @p (of requested size @size) into @slot, keeping perm[] sorted live-first. */
+/* Put @p (of requested size @size) into @slot; perm[] keeps live first. */
 static void slot_set(unsigned int slot, unsigned char *p, uint64_t size)
 {
 	bool was = st.ptr[slot] != NULL, is = p != NULL;
@@ -186,8 +204,10 @@ static void slot_set(unsigned int slot, unsigned char *p, uint64_t size)
 		st.live_bytes -= st.size[slot];
 	st.ptr[slot] = p;
 	st.size[slot] = p ? size : 0;
-	if (is)
+	if (is) {
 		st.live_bytes += size;
+		st.recent[st.recent_next++ % 8] = (uint16_t)slot;
+	}
 	if (was == is || slot >= st.nslots)
 		return;
 
@@ -453,7 +473,7 @@ static const unsigned int class_profiles[][5] = {
 	{ 200, 200, 300, 150, 150 }, /* mmap traffic */
 };
 
-/* Operation weights (per 10000), indexed by enum diff_kind. */
+/* Operation weights (per 10000 before gen_init() varies them). */
 static const unsigned int kind_weights[DIFF_NKINDS] = {
 	[DIFF_MALLOC] = 3440,  [DIFF_FREE] = 3380,
 	[DIFF_REALLOC] = 1300, [DIFF_CALLOC] = 800,
@@ -465,15 +485,32 @@ static const unsigned int kind_weights[DIFF_NKINDS] = {
 static void gen_init(uint64_t seed)
 {
 	static const unsigned int nslots[] = { 24, 96, 256, 512, 512 };
+	/* Sizes at the edges of the bins and of the mmap threshold. */
+	static const uint64_t edges[] = {
+		0,     24,     25,     40,     120,    121,    128,
+		129,   1000,   1008,   1016,   1017,   1024,   4096,
+		65536, 131064, 131072, 131073, 135152, 266240,
+	};
 	unsigned int p = (unsigned int)(seed % 5);
 
 	rnd_seed(seed);
 	memcpy(st.class_weight, class_profiles[rnd() % 5],
 	       sizeof(st.class_weight));
-	memcpy(st.kind_weight, kind_weights, sizeof(st.kind_weight));
+	/* Half, once or twice each weight: every seed has its own mix. */
+	st.kind_total = 0;
+	for (int k = 1; k < DIFF_NKINDS; k++) {
+		st.kind_weight[k] =
+			kind_weights[k] * (1U << rnd_range(0, 2)) / 2;
+		st.kind_total += st.kind_weight[k];
+	}
+	st.lifo = (unsigned int)rnd_range(0, 60);
 	st.nslots = nslots[p];
-	for (int i = 0; i < 8; i++)
-		st.palette[i] = rnd_range(0, i < 4 ? 1100 : 70000);
+	for (int i = 0; i < 8; i++) {
+		if (i < 3)
+			st.palette[i] = edges[rnd() % ARRAY_SIZE(edges)];
+		else
+			st.palette[i] = rnd_range(0, i < 5 ? 1100 : 70000);
+	}
 }
 
 /* A request size drawn from this sequence's size classes. */
@@ -617,10 +654,25 @@ static void gen_realloc(struct diff_op *op)
 	op->a = size;
 }
 
+/* A live slot to free: often one allocated lately (a LIFO pattern). */
+static unsigned int gen_victim(void)
+{
+	unsigned int s;
+
+	if (st.nlive == 0)
+		return 0;
+	if (rnd_range(0, 99) < st.lifo) {
+		s = st.recent[(st.recent_next - 1 - rnd() % 3) % 8];
+		if (st.ptr[s] && s < st.nslots)
+			return s;
+	}
+	return st.perm[rnd_range(0, st.nlive - 1)];
+}
+
 /* Generate the next pseudo-random operation. */
 static void gen_op(struct diff_op *op)
 {
-	unsigned int r = (unsigned int)rnd_range(0, 9999), k = 1;
+	unsigned int r = (unsigned int)rnd_range(0, st.kind_total - 1), k = 1;
 
 	memset(op, 0, sizeof(*op));
 	while (k < DIFF_NKINDS - 1 && r >= st.kind_weight[k])
@@ -630,7 +682,7 @@ static void gen_op(struct diff_op *op)
 		if (st.nlive == 0 && gen_alloc(op, DIFF_MALLOC))
 			return;
 		op->kind = DIFF_FREE;
-		op->slot = st.nlive ? st.perm[rnd_range(0, st.nlive - 1)] : 0;
+		op->slot = gen_victim();
 		return;
 	case DIFF_REALLOC:
 		gen_realloc(op);
@@ -648,78 +700,8 @@ static void gen_op(struct diff_op *op)
 		if (gen_alloc(op, k))
 			return;
 		op->kind = DIFF_FREE; /* every slot is live */
-		op->slot = st.perm[rnd_range(0, st.nlive - 1)];
+		op->slot = gen_victim();
 	}
-}
-
-/* ---- the text form ---- */
-
-/* Parse decimal @s up to a character of @stops; exit on bad input. */
-static uint64_t parse_num(const char **s, const char *tok)
-{
-	uint64_t v = 0;
-	bool neg = **s == '-';
-
-	if (neg)
-		(*s)++;
-	if (**s < '0' || **s > '9')
-		die("bad number in", tok);
-	while (**s >= '0' && **s <= '9')
-		v = v * 10 + (uint64_t)(*(*s)++ - '0');
-	return neg ? -v : v;
-}
-
-/* Expect @c at @s and step over it. */
-static void expect(const char **s, char c, const char *tok)
-{
-	if (**s != c)
-		die("bad operation", tok);
-	(*s)++;
-}
-
-/* Parse the mallopt parameter of an "o=" operation. */
-static uint64_t parse_param(const char **s, const char *tok)
-{
-	for (size_t i = 0; i < DIFF_NPARAMS; i++) {
-		size_t n = strlen(diff_params[i].name);
-
-		if (!strncmp(*s, diff_params[i].name, n) && (*s)[n] == ',') {
-			*s += n;
-			return (uint64_t)(int64_t)diff_params[i].param;
-		}
-	}
-	return parse_num(s, tok);
-}
-
-/* Parse one operation in the text form of diff_ops.h. */
-static void parse_op(const char *tok, struct diff_op *op)
-{
-	static const char letters[] = "?mfrcapto";
-	const char *s = tok + 1, *k = strchr(letters, tok[0]);
-
-	memset(op, 0, sizeof(*op));
-	if (!tok[0] || !k || k == letters)
-		die("bad operation", tok);
-	op->kind = (uint32_t)(k - letters);
-	if (op->kind != DIFF_TRIM && op->kind != DIFF_MALLOPT) {
-		op->slot = (uint32_t)parse_num(&s, tok);
-		if (op->slot >= DIFF_SLOTS)
-			die("slot out of range in", tok);
-	}
-	if (op->kind != DIFF_FREE) {
-		expect(&s, '=', tok);
-		op->a = op->kind == DIFF_MALLOPT ? parse_param(&s, tok) :
-						   parse_num(&s, tok);
-	}
-	if (op->kind == DIFF_CALLOC) {
-		expect(&s, 'x', tok);
-		op->b = parse_num(&s, tok);
-	} else if (op->kind >= DIFF_MEMALIGN && op->kind != DIFF_TRIM) {
-		expect(&s, ',', tok);
-		op->b = parse_num(&s, tok);
-	}
-	if (*s)
-		die("trailing characters in", tok);
 }
 
 /* ---- main ---- */
@@ -732,10 +714,10 @@ static void run(uint64_t count, char **ops, bool script)
 	char line[128];
 
 	for (uint64_t i = 0; i < count; i++) {
-		if (ops)
-			parse_op(ops[i], &op);
-		else
+		if (!ops)
 			gen_op(&op);
+		else if (!diff_parse_op(ops[i], &op))
+			die("bad operation", ops[i]);
 		run_op(&op, (unsigned int)i, &rec);
 		if (script) {
 			size_t n = diff_format_op(line, sizeof(line) - 1, &op);
@@ -753,9 +735,9 @@ static void run(uint64_t count, char **ops, bool script)
 static uint64_t arg_num(const char *s)
 {
 	const char *p = s;
-	uint64_t v = parse_num(&p, s);
+	uint64_t v;
 
-	if (*p)
+	if (!diff_parse_num(&p, &v) || *p)
 		die("bad number", s);
 	return v;
 }
