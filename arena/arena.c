@@ -18,12 +18,15 @@
  *
  * Lock order (a thread holding a lock may only take locks below it):
  *   1. init_lock (malloc/init.c), during the first initialisation only;
- *   2. list_lock: the arena list (main_arena.next), narenas, the free
- *      list (free_list, next_free) and every attached_threads count;
+ *   2. list_lock: the arena list (main_arena.next) and narenas;
  *   3. an arena's mutex; two arena mutexes are held together only by
- *      the fork handlers (fork.c), which take them in list order.
- * Debug builds check that list_lock is never taken while this thread
- * holds an arena lock other than in that order.
+ *      the fork handlers (fork.c), which take them in list order after
+ *      list_lock;
+ *   4. free_list_lock: the free list (free_list, next_free) and every
+ *      attached_threads count; a leaf, taken with or without an arena
+ *      mutex held.
+ * Debug builds (PTM_DEBUG >= 1) count the arena mutexes each thread
+ * holds and abort if list_lock is taken while any is held.
  */
 #include <pthread.h>
 #include <sys/sysinfo.h>
@@ -40,8 +43,14 @@ struct malloc_state main_arena = {
 /* The arena of the calling thread; NULL until its first allocation. */
 static __thread struct malloc_state *thread_arena;
 
-/* Lock 2 of the lock order: the arena list and the free list. */
+/* Lock 2 of the lock order: the arena list and narenas. */
 static struct ptm_mutex list_lock = PTM_MUTEX_INITIALIZER;
+
+/* Lock 4 of the lock order: the free list and attachment counts. */
+static struct ptm_mutex free_list_lock = PTM_MUTEX_INITIALIZER;
+
+/* Debug builds: arena mutexes held by the calling thread. */
+static __thread int arena_locks_held;
 
 /* Arenas that no thread uses, most recently freed first. */
 static struct malloc_state *free_list;
@@ -59,12 +68,36 @@ static pthread_key_t exit_key;
 void arena_lock(struct malloc_state *av)
 {
 	lock_acquire(&av->mutex);
+	if (PTM_DEBUG >= 1)
+		arena_locks_held++;
+}
+
+/* Lock @av if it is free; true on success. */
+static bool arena_trylock(struct malloc_state *av)
+{
+	if (!lock_try(&av->mutex))
+		return false;
+	if (PTM_DEBUG >= 1)
+		arena_locks_held++;
+	return true;
 }
 
 /* Unlock @av. */
 void arena_unlock(struct malloc_state *av)
 {
+	if (PTM_DEBUG >= 1)
+		arena_locks_held--;
 	lock_release(&av->mutex);
+}
+
+/* Take list_lock, checking the lock order in debug builds. */
+static void list_lock_acquire(void)
+{
+	if (PTM_DEBUG >= 1 && arena_locks_held != 0)
+		malloc_printerr(3, "ptmalloc: lock order violated (list_lock "
+				   "after an arena lock)",
+				NULL);
+	lock_acquire(&list_lock);
 }
 
 /*
@@ -77,7 +110,7 @@ bool arena_multi_threaded(void)
 	return __atomic_load_n(&multi_threaded, __ATOMIC_RELAXED);
 }
 
-/* Drop the calling thread's attachment to @av (list_lock held). */
+/* Drop the calling thread's attachment to @av (free_list_lock held). */
 static void detach_arena_locked(struct malloc_state *av)
 {
 	if (av != NULL && --av->attached_threads == 0) {
@@ -86,7 +119,7 @@ static void detach_arena_locked(struct malloc_state *av)
 	}
 }
 
-/* Take @av off the free list if it is there (list_lock held). */
+/* Take @av off the free list if it is there (free_list_lock held). */
 static void remove_from_free_list_locked(struct malloc_state *av)
 {
 	for (struct malloc_state **pp = &free_list; *pp != NULL;
@@ -101,11 +134,11 @@ static void remove_from_free_list_locked(struct malloc_state *av)
 /* Make @av the calling thread's arena, moving its attachment. */
 static void attach_arena(struct malloc_state *av)
 {
-	lock_acquire(&list_lock);
+	lock_acquire(&free_list_lock);
 	detach_arena_locked(thread_arena);
 	remove_from_free_list_locked(av);
 	av->attached_threads++;
-	lock_release(&list_lock);
+	lock_release(&free_list_lock);
 	thread_arena = av;
 	pthread_setspecific(exit_key, av);
 }
@@ -115,9 +148,9 @@ static void arena_thread_exit(void *arg)
 {
 	struct malloc_state *av = arg;
 
-	lock_acquire(&list_lock);
+	lock_acquire(&free_list_lock);
 	detach_arena_locked(av);
-	lock_release(&list_lock);
+	lock_release(&free_list_lock);
 	thread_arena = NULL;
 }
 
@@ -151,7 +184,7 @@ static struct malloc_state *new_arena(size_t bytes)
 	set_head(a->top, (size_t)((char *)h + h->size - ptr) | PREV_INUSE);
 	lock_init(&a->mutex);
 
-	lock_acquire(&list_lock);
+	list_lock_acquire();
 	a->next = main_arena.next;
 	__atomic_store_n(&main_arena.next, a, __ATOMIC_RELEASE);
 	lock_release(&list_lock);
@@ -167,11 +200,11 @@ static struct malloc_state *get_free_list(void)
 
 	if (__atomic_load_n(&free_list, __ATOMIC_RELAXED) == NULL)
 		return NULL;
-	lock_acquire(&list_lock);
+	lock_acquire(&free_list_lock);
 	av = free_list;
 	if (av != NULL)
 		free_list = av->next_free;
-	lock_release(&list_lock);
+	lock_release(&free_list_lock);
 	if (av == NULL)
 		return NULL;
 	attach_arena(av);
@@ -193,7 +226,7 @@ static struct malloc_state *reused_arena(struct malloc_state *avoid)
 		next_to_use = &main_arena;
 	av = next_to_use;
 	do {
-		if (lock_try(&av->mutex))
+		if (arena_trylock(av))
 			goto out;
 		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
 	} while (av != next_to_use);
@@ -235,7 +268,7 @@ static struct malloc_state *arena_get2(size_t bytes, struct malloc_state *avoid)
 
 	if (av != NULL)
 		return av;
-	lock_acquire(&list_lock);
+	list_lock_acquire();
 	n = narenas;
 	/* A limit of 0 (undecided) makes limit - 1 huge: always create. */
 	if (n <= arena_limit() - 1) {
@@ -243,7 +276,7 @@ static struct malloc_state *arena_get2(size_t bytes, struct malloc_state *avoid)
 		lock_release(&list_lock);
 		av = new_arena(bytes);
 		if (av == NULL) {
-			lock_acquire(&list_lock);
+			list_lock_acquire();
 			narenas--;
 			lock_release(&list_lock);
 		}
@@ -296,7 +329,7 @@ struct malloc_state *arena_for_chunk(const struct malloc_chunk *p)
 /* fork.c: hold and release list_lock around fork(). */
 void arena_fork_lock_list(void)
 {
-	lock_acquire(&list_lock);
+	list_lock_acquire();
 }
 
 void arena_fork_unlock_list(void)
@@ -313,6 +346,8 @@ void arena_fork_reset_child(void)
 	struct malloc_state *av = &main_arena;
 
 	lock_init(&list_lock);
+	lock_init(&free_list_lock);
+	arena_locks_held = 0;
 	free_list = NULL;
 	if (thread_arena != NULL)
 		thread_arena->attached_threads = 1;
