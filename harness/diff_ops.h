@@ -97,6 +97,26 @@ struct diff_record {
 	uint64_t mi[DIFF_MI_FIELDS]; /* mallinfo2, in declaration order */
 };
 
+/*
+ * A 64-bit digest of @rec: equal records give equal digests, and a record
+ * that reports a broken block (DIFF_F_BROKEN) gives 0, which no other
+ * record gives, so that a comparison of digests alone catches it.
+ */
+static inline uint64_t diff_record_hash(const struct diff_record *rec)
+{
+	const unsigned char *p = (const unsigned char *)rec;
+	uint64_t h = 0x9e3779b97f4a7c15ULL, w;
+
+	if (rec->flags & DIFF_F_BROKEN)
+		return 0;
+	for (size_t i = 0; i + sizeof(w) <= sizeof(*rec); i += sizeof(w)) {
+		memcpy(&w, p + i, sizeof(w));
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return h | 1;
+}
+
 /* The mallinfo2 field names, in declaration order, for messages. */
 static inline const char *diff_mi_name(unsigned int i)
 {

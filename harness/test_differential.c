@@ -53,29 +53,40 @@ extern char **environ;
 
 #define DIFFRUN PTM_PROGRAMS_DIR "/diffrun"
 #define RECORD_SIZE sizeof(struct diff_record)
-/* Records buffered per side before the faster side is left to wait. */
-#define SIDE_BUF_RECORDS 8192
+#define HASH_SIZE sizeof(uint64_t)
+/* Bytes buffered per side before the faster side is left to wait. */
+#define SIDE_BUF_SIZE (1 << 20)
 /* Number of tests differential/random is split into. */
 #define RANDOM_PARTS 4
 /* Operations remembered for the message of a mismatch. */
 #define HISTORY 8
 #define MSG_SIZE 8192
 
+/* A sequence of calls: the generator's for a seed, or hand-written. */
+struct diff_seq {
+	const char *label; /* names the sequence in messages */
+	uint64_t seed; /* seed of a generated sequence */
+	char **ops; /* the hand-written calls (text form), or NULL */
+	uint64_t count; /* number of calls */
+};
+
 /* One running diffrun and what it has written so far. */
 struct side {
 	const char *name; /* "glibc", "ptm", "ptm-raw" */
 	pid_t pid; /* the child, or 0 once reaped */
 	int fd; /* read end of its standard output, or -1 */
-	unsigned char *buf; /* records not yet compared */
+	unsigned char *buf; /* output not yet compared */
 	size_t len; /* bytes in buf */
 };
 
 /* The outcome of one comparison. */
 struct diff_result {
 	bool same; /* every record matched, both exited 0 */
+	bool differs; /* two records differ (or one reports a broken block) */
 	uint64_t records; /* records compared and found equal */
-	struct diff_record a, b; /* the first differing pair */
-	char msg[MSG_SIZE]; /* what went wrong, for cr_fail */
+	struct diff_record a, b; /* the first differing pair (full mode) */
+	struct diff_op hist[HISTORY]; /* the last calls found equal */
+	char msg[MSG_SIZE]; /* what went wrong, for cr_fatal */
 };
 
 /* Whether environment entry @e is one a child must not inherit. */
@@ -108,22 +119,41 @@ static char **child_env(bool glibc)
 	return env;
 }
 
-/* Start diffrun @side with the arguments @tail (NULL-terminated). */
-static void side_start(struct side *s, const char *name, char **tail)
+/* The argument vector of diffrun @name over @seq (--hash if @hashed). */
+static char **side_argv(const char *name, const struct diff_seq *seq,
+			bool hashed, char *seed_s, char *count_s)
 {
-	posix_spawn_file_actions_t fa;
+	char **argv = calloc(seq->count + 7, sizeof(*argv));
 	size_t n = 0;
-	char **argv, **env;
+
+	cr_assert(ne(ptr, argv, NULL));
+	argv[n++] = DIFFRUN;
+	if (hashed)
+		argv[n++] = "--hash";
+	argv[n++] = (char *)name;
+	if (seq->ops) {
+		argv[n++] = "ops";
+		memcpy(argv + n, seq->ops, seq->count * sizeof(*argv));
+	} else {
+		sprintf(seed_s, "%" PRIu64, seq->seed);
+		sprintf(count_s, "%" PRIu64, seq->count);
+		argv[n++] = "seed";
+		argv[n++] = seed_s;
+		argv[n++] = count_s;
+	}
+	return argv;
+}
+
+/* Start diffrun @name over @seq, its standard output into a pipe. */
+static void side_start(struct side *s, const char *name,
+		       const struct diff_seq *seq, bool hashed)
+{
+	char seed_s[24], count_s[24];
+	char **argv = side_argv(name, seq, hashed, seed_s, count_s);
+	char **env = child_env(!strcmp(name, "glibc"));
+	posix_spawn_file_actions_t fa;
 	int pfd[2];
 
-	while (tail[n])
-		n++;
-	argv = calloc(n + 3, sizeof(*argv));
-	cr_assert(ne(ptr, argv, NULL));
-	argv[0] = DIFFRUN;
-	argv[1] = (char *)name;
-	memcpy(argv + 2, tail, n * sizeof(*argv));
-	env = child_env(!strcmp(name, "glibc"));
 	cr_assert(eq(int, pipe(pfd), 0));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
@@ -139,11 +169,11 @@ static void side_start(struct side *s, const char *name, char **tail)
 	s->name = name;
 	s->fd = pfd[0];
 	s->len = 0;
-	s->buf = malloc(SIDE_BUF_RECORDS * RECORD_SIZE);
+	s->buf = malloc(SIDE_BUF_SIZE);
 	cr_assert(ne(ptr, s->buf, NULL));
 }
 
-/* Stop (if still running) and reap @s; return its wait status. */
+/* Stop (if @kill_it) and reap @s; return its wait status. */
 static int side_finish(struct side *s, bool kill_it)
 {
 	int status = 0;
@@ -166,11 +196,10 @@ static int side_finish(struct side *s, bool kill_it)
 /* Read what @s has written (its buffer has room); false at EOF. */
 static bool side_read(struct side *s)
 {
-	size_t cap = SIDE_BUF_RECORDS * RECORD_SIZE;
 	ssize_t n;
 
 	do
-		n = read(s->fd, s->buf + s->len, cap - s->len);
+		n = read(s->fd, s->buf + s->len, SIDE_BUF_SIZE - s->len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		cr_fatal("reading from diffrun %s: %s", s->name,
@@ -211,66 +240,76 @@ static void msg_record(struct diff_result *r, const char *name,
 #undef MARK
 }
 
-/* Fill @r's message for a mismatch at record @index. */
-static void msg_mismatch(struct diff_result *r, const char *label,
-			 uint64_t index, const struct side *a,
-			 const struct side *b, const struct diff_op *hist)
+/* Fill @r's message for its differing records a and b. */
+static void msg_mismatch(struct diff_result *r, const struct diff_seq *seq,
+			 const char *name_a, const char *name_b)
 {
+	uint64_t index = r->records;
 	char op[64];
 
 	diff_format_op(op, sizeof(op), &r->a.op);
-	msg_add(r, "%s: call %" PRIu64 " (%s) %s", label, index, op,
+	msg_add(r, "%s: call %" PRIu64 " (%s) %s", seq->label, index, op,
 		memcmp(&r->a, &r->b, sizeof(r->a)) ? "differs" :
 						     "broke a block");
-	msg_add(r, "; the calls before it:");
+	if (index)
+		msg_add(r, "; the calls before it:");
 	for (uint64_t i = index > HISTORY ? index - HISTORY : 0; i < index;
 	     i++) {
-		diff_format_op(op, sizeof(op), &hist[i % HISTORY]);
+		diff_format_op(op, sizeof(op), &r->hist[i % HISTORY]);
 		msg_add(r, " %s", op);
 	}
 	msg_add(r, "\n  (fields marked * differ; flags: 1 NULL, 2 mmapped, "
 		   "4 corrupt, 8 not zeroed, 0x10 misaligned, 0x20 tcache "
 		   "header made here)\n");
-	msg_record(r, a->name, &r->a, &r->b);
-	msg_record(r, b->name, &r->b, &r->a);
+	msg_record(r, name_a, &r->a, &r->b);
+	msg_record(r, name_b, &r->b, &r->a);
 }
 
-/* Compare the records both sides have buffered; false on a mismatch. */
-static bool compare_buffered(struct diff_result *r, const char *label,
-			     struct side *a, struct side *b,
-			     struct diff_op *hist)
+/*
+ * Compare the records (or, if @hashed, the digests) both sides have
+ * buffered and drop them; false at the first difference, whose records
+ * (in full mode) are left in @r->a and @r->b.
+ */
+static bool compare_buffered(struct diff_result *r, struct side *a,
+			     struct side *b, bool hashed)
 {
-	size_t n = (a->len < b->len ? a->len : b->len) / RECORD_SIZE;
-	size_t bytes = n * RECORD_SIZE;
-	/* The buffers come from malloc: the records are aligned. */
+	size_t unit = hashed ? HASH_SIZE : RECORD_SIZE;
+	size_t n = (a->len < b->len ? a->len : b->len) / unit;
+	/* The buffers come from malloc: their contents are aligned. */
 	const struct diff_record *ra = (const void *)a->buf;
 	const struct diff_record *rb = (const void *)b->buf;
+	const uint64_t *ha = (const void *)a->buf;
+	const uint64_t *hb = (const void *)b->buf;
 
 	for (size_t i = 0; i < n; i++, r->records++) {
+		if (hashed) {
+			if (ha[i] != hb[i] || !ha[i] || !hb[i])
+				return false;
+			continue;
+		}
 		if (memcmp(&ra[i], &rb[i], RECORD_SIZE) ||
 		    ((ra[i].flags | rb[i].flags) & DIFF_F_BROKEN)) {
 			r->a = ra[i];
 			r->b = rb[i];
-			msg_mismatch(r, label, r->records, a, b, hist);
 			return false;
 		}
-		hist[r->records % HISTORY] = ra[i].op;
+		r->hist[r->records % HISTORY] = ra[i].op;
 	}
-	memmove(a->buf, a->buf + bytes, a->len - bytes);
-	memmove(b->buf, b->buf + bytes, b->len - bytes);
-	a->len -= bytes;
-	b->len -= bytes;
+	memmove(a->buf, a->buf + n * unit, a->len - n * unit);
+	memmove(b->buf, b->buf + n * unit, b->len - n * unit);
+	a->len -= n * unit;
+	b->len -= n * unit;
 	return true;
 }
 
 /* Check how side @s ended; false (with a message) unless it exited 0. */
-static bool check_exit(struct diff_result *r, const char *label,
+static bool check_exit(struct diff_result *r, const struct diff_seq *seq,
 		       const struct side *s, int status)
 {
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
 	msg_add(r, "%s: diffrun %s %s %d after %" PRIu64 " equal records\n",
-		label, s->name,
+		seq->label, s->name,
 		WIFSIGNALED(status) ? "died of signal" : "exited with status",
 		WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
 		r->records);
@@ -278,52 +317,94 @@ static bool check_exit(struct diff_result *r, const char *label,
 }
 
 /*
- * Run diffrun @name_a and @name_b with the arguments @tail and compare
- * their records as they arrive; expect @count records from each.
+ * Read both sides as they run and compare what they write until the
+ * first difference or the end of both.  Sets @r->differs, and @ended[i]
+ * if side i closed its output (the others are to be killed).
  */
-static void diff_run(struct diff_result *r, const char *label,
-		     const char *name_a, const char *name_b, char **tail,
-		     uint64_t count)
+static void pump(struct diff_result *r, struct side s[2], bool hashed,
+		 bool ended[2])
 {
-	struct side s[2];
-	struct diff_op hist[HISTORY];
-	bool open[2] = { true, true }, ok = true, stalled = false;
-	int st[2];
+	bool open[2] = { true, true }, stalled = false;
 
-	memset(r, 0, sizeof(*r));
-	side_start(&s[0], name_a, tail);
-	side_start(&s[1], name_b, tail);
-	while (ok && !stalled && (open[0] || open[1])) {
+	while (!r->differs && !stalled && (open[0] || open[1])) {
 		uint64_t before = r->records;
 		struct pollfd p[2];
 		nfds_t np = 0;
 
 		/* A side whose buffer is full waits for the other one. */
 		for (int i = 0; i < 2; i++)
-			if (open[i] &&
-			    s[i].len < SIDE_BUF_RECORDS * RECORD_SIZE)
+			if (open[i] && s[i].len < SIDE_BUF_SIZE)
 				p[np++] = (struct pollfd){ s[i].fd, POLLIN, 0 };
 		if (np && poll(p, np, -1) < 0 && errno == EINTR)
 			continue;
-		for (nfds_t i = 0; i < np; i++)
+		for (nfds_t i = 0; i < np; i++) {
+			int k = p[i].fd == s[1].fd;
+
 			if (p[i].revents)
-				open[p[i].fd == s[1].fd] =
-					side_read(&s[p[i].fd == s[1].fd]);
-		ok = compare_buffered(r, label, &s[0], &s[1], hist);
+				open[k] = side_read(&s[k]);
+		}
+		r->differs = !compare_buffered(r, &s[0], &s[1], hashed);
 		/* One side ended early while the other one is blocked. */
 		stalled = np == 0 && r->records == before;
 	}
-	st[0] = side_finish(&s[0], !ok || stalled);
-	st[1] = side_finish(&s[1], !ok || stalled);
-	if (!ok)
+	for (int i = 0; i < 2; i++)
+		ended[i] = !open[i];
+}
+
+/*
+ * Run diffrun @name_a and @name_b over @seq at the same time and compare
+ * their records (or only digests, if @hashed) as they arrive.
+ */
+static void diff_compare(struct diff_result *r, const struct diff_seq *seq,
+			 const char *name_a, const char *name_b, bool hashed)
+{
+	struct side s[2];
+	bool ended[2];
+	int status[2];
+
+	memset(r, 0, sizeof(*r));
+	side_start(&s[0], name_a, seq, hashed);
+	side_start(&s[1], name_b, seq, hashed);
+	pump(r, s, hashed, ended);
+	for (int i = 0; i < 2; i++)
+		status[i] = side_finish(&s[i], !ended[i]);
+	if (r->differs) {
+		if (!hashed)
+			msg_mismatch(r, seq, name_a, name_b);
 		return;
-	for (int i = 0; i < 2 && ok; i++)
-		if (!(stalled && open[i]))
-			ok = check_exit(r, label, &s[i], st[i]);
-	if (ok && r->records != count)
+	}
+	for (int i = 0; i < 2; i++)
+		if (ended[i] && !check_exit(r, seq, &s[i], status[i]))
+			return;
+	if (r->records != seq->count)
 		msg_add(r, "%s: %" PRIu64 " records instead of %" PRIu64 "\n",
-			label, r->records, count);
-	r->same = ok && r->records == count;
+			seq->label, r->records, seq->count);
+	r->same = r->records == seq->count;
+}
+
+/*
+ * Compare @name_a and @name_b over @seq: digests first, and at the first
+ * difference the full records of the calls up to it, for the message.
+ */
+static void diff_check(struct diff_result *r, const struct diff_seq *seq,
+		       const char *name_a, const char *name_b)
+{
+	struct diff_seq prefix = *seq;
+	uint64_t index;
+
+	diff_compare(r, seq, name_a, name_b, true);
+	if (!r->differs)
+		return;
+	index = r->records;
+	prefix.count = index + 1;
+	diff_compare(r, &prefix, name_a, name_b, false);
+	if (!r->differs || r->records != index) {
+		msg_add(r,
+			"%s: the digests differ at call %" PRIu64
+			" but the records do not: not reproducible\n",
+			seq->label, index);
+		r->same = false;
+	}
 }
 
 /* ---- seeded random sequences ---- */
@@ -340,14 +421,12 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
 static void diff_seed(uint64_t seed, uint64_t count)
 {
 	static struct diff_result r;
-	char seed_s[24], count_s[24], label[64];
-	char *tail[] = { "seed", seed_s, count_s, NULL };
+	char label[64];
+	struct diff_seq seq = { label, seed, NULL, count };
 
-	snprintf(seed_s, sizeof(seed_s), "%" PRIu64, seed);
-	snprintf(count_s, sizeof(count_s), "%" PRIu64, count);
 	snprintf(label, sizeof(label), "seed %" PRIu64 " of %" PRIu64 " calls",
 		 seed, count);
-	diff_run(&r, label, "glibc", "ptm", tail, count);
+	diff_check(&r, &seq, "glibc", "ptm");
 	if (!r.same)
 		cr_fatal("%s", r.msg);
 }
@@ -376,22 +455,20 @@ ParameterizedTest(int *part, differential, random)
 
 /* ---- hand-written sequences ---- */
 
-/* Compare glibc and ptm over the calls of @ops (text form, space-separated). */
+/* Compare glibc and ptm over @ops (text form, space-separated). */
 static void diff_ops(const char *name, const char *ops)
 {
 	static struct diff_result r;
-	char *copy = strdup(ops), *tail[1024], *save = NULL;
-	size_t n = 1;
+	char *copy = strdup(ops), *calls[1024], *save = NULL;
+	struct diff_seq seq = { name, 0, calls, 0 };
 
 	cr_assert(ne(ptr, copy, NULL));
-	tail[0] = "ops";
 	for (char *t = strtok_r(copy, " \n\t", &save); t;
 	     t = strtok_r(NULL, " \n\t", &save)) {
-		cr_assert(lt(sz, n, sizeof(tail) / sizeof(tail[0]) - 1));
-		tail[n++] = t;
+		cr_assert(lt(u64, seq.count, sizeof(calls) / sizeof(calls[0])));
+		calls[seq.count++] = t;
 	}
-	tail[n] = NULL;
-	diff_run(&r, name, "glibc", "ptm", tail, n - 1);
+	diff_check(&r, &seq, "glibc", "ptm");
 	free(copy);
 	if (!r.same)
 		cr_fatal("%s", r.msg);
@@ -497,24 +574,31 @@ DIFF_CASE(tcache_header_by_small_alignment, "p0=16,40 m1=100")
 Test(differential, harness_glibc_is_deterministic)
 {
 	static struct diff_result r;
-	char *tail[] = { "seed", "7", "5000", NULL };
+	struct diff_seq seq = { "glibc twice", 7, NULL, 5000 };
 
-	diff_run(&r, "glibc twice", "glibc", "glibc", tail, 5000);
+	diff_compare(&r, &seq, "glibc", "glibc", false);
+	cr_assert(eq(int, r.same, 1), "%s", r.msg);
+	diff_compare(&r, &seq, "glibc", "glibc", true);
 	cr_assert(eq(int, r.same, 1), "%s", r.msg);
 }
 
 /*
  * Without the emulated tcache header the first block differs by exactly
- * its 656 bytes: the comparison does catch a difference.
+ * its 656 bytes: the comparison does catch a difference, and reports the
+ * records of the first differing call.
  */
 Test(differential, harness_catches_missing_tcache_header)
 {
 	static struct diff_result r;
-	char *tail[] = { "ops", "m0=100", NULL };
+	char *calls[] = { "m0=100", "m1=200" };
+	struct diff_seq seq = { "no header", 0, calls, 2 };
 
-	diff_run(&r, "no header", "glibc", "ptm-raw", tail, 1);
+	diff_check(&r, &seq, "glibc", "ptm-raw");
 	cr_assert(eq(int, r.same, 0));
+	cr_assert(eq(int, r.differs, 1), "%s", r.msg);
 	cr_assert(eq(u64, r.records, 0), "%s", r.msg);
 	cr_assert(eq(u64, r.a.where, 672));
 	cr_assert(eq(u64, r.a.where - r.b.where, 656), "%s", r.msg);
+	cr_assert(ne(ptr, strstr(r.msg, "call 0 (m0=100) differs"), NULL), "%s",
+		  r.msg);
 }

@@ -2,8 +2,8 @@
 /*
  * diffrun: one side of the differential test (harness/test_differential.c).
  *
- *	diffrun [--script] SIDE seed SEED COUNT
- *	diffrun [--script] SIDE ops OP...
+ *	diffrun [--script|--hash] SIDE seed SEED COUNT
+ *	diffrun [--script|--hash] SIDE ops OP...
  *
  * SIDE is "glibc" (the host's malloc, to be run with
  * GLIBC_TUNABLES=glibc.malloc.tcache_count=0), "ptm" (the ptm_ twins on
@@ -12,9 +12,10 @@
  * difference is caught).  "seed" generates COUNT pseudo-random
  * operations from SEED; "ops" executes the operations written in the
  * text form of diff_ops.h.  After each operation one struct diff_record
- * goes to standard output; with --script the text form of each executed
- * operation goes there instead, one per line, which turns a seed into a
- * hand-editable sequence.
+ * goes to standard output; with --hash only a 64-bit hash of it (see
+ * diff_record_hash()), which is what the test compares first; with
+ * --script the text form of each executed operation, one per line, which
+ * turns a seed into a hand-editable sequence.
  *
  * The program never calls anything that allocates (no stdio): on the
  * glibc side the heap must hold only what the operations allocate.  The
@@ -470,7 +471,7 @@ static const unsigned int class_profiles[][5] = {
 	{ 800, 100, 20, 5, 75 }, /* fastbin-heavy */
 	{ 150, 500, 250, 20, 80 }, /* small bins */
 	{ 100, 200, 500, 50, 150 }, /* large bins */
-	{ 200, 200, 300, 150, 150 }, /* mmap traffic */
+	{ 250, 250, 300, 70, 130 }, /* mmap traffic */
 };
 
 /* Operation weights (per 10000 before gen_init() varies them). */
@@ -484,7 +485,7 @@ static const unsigned int kind_weights[DIFF_NKINDS] = {
 /* Choose this sequence's profile from the seed. */
 static void gen_init(uint64_t seed)
 {
-	static const unsigned int nslots[] = { 24, 96, 256, 512, 512 };
+	static const unsigned int nslots[] = { 24, 64, 128, 256, 512 };
 	/* Sizes at the edges of the bins and of the mmap threshold. */
 	static const uint64_t edges[] = {
 		0,     24,     25,     40,     120,    121,    128,
@@ -706,12 +707,42 @@ static void gen_op(struct diff_op *op)
 
 /* ---- main ---- */
 
+/* What goes to standard output for each operation. */
+enum output {
+	OUT_RECORDS,
+	OUT_HASHES,
+	OUT_SCRIPT
+};
+
+/* Write what @mode asks for about @op and its record @rec. */
+static void output(enum output mode, const struct diff_op *op,
+		   const struct diff_record *rec)
+{
+	char line[128];
+	uint64_t h;
+	size_t n;
+
+	switch (mode) {
+	case OUT_RECORDS:
+		out(rec, sizeof(*rec));
+		break;
+	case OUT_HASHES:
+		h = diff_record_hash(rec);
+		out(&h, sizeof(h));
+		break;
+	case OUT_SCRIPT:
+		n = diff_format_op(line, sizeof(line) - 1, op);
+		line[n++] = '\n';
+		out(line, n);
+		break;
+	}
+}
+
 /* Run @count operations, generated (@ops NULL) or parsed from @ops. */
-static void run(uint64_t count, char **ops, bool script)
+static void run(uint64_t count, char **ops, enum output mode)
 {
 	struct diff_record rec;
 	struct diff_op op;
-	char line[128];
 
 	for (uint64_t i = 0; i < count; i++) {
 		if (!ops)
@@ -719,14 +750,7 @@ static void run(uint64_t count, char **ops, bool script)
 		else if (!diff_parse_op(ops[i], &op))
 			die("bad operation", ops[i]);
 		run_op(&op, (unsigned int)i, &rec);
-		if (script) {
-			size_t n = diff_format_op(line, sizeof(line) - 1, &op);
-
-			line[n++] = '\n';
-			out(line, n);
-		} else {
-			out(&rec, sizeof(rec));
-		}
+		output(mode, &op, &rec);
 	}
 	write_all(1, out_buf, out_len);
 }
@@ -744,16 +768,22 @@ static uint64_t arg_num(const char *s)
 
 int main(int argc, char **argv)
 {
-	bool script = argc > 1 && !strcmp(argv[1], "--script");
-	char **arg = argv + 1 + script;
-	int nargs = argc - 1 - script;
+	enum output mode = OUT_RECORDS;
+	char **arg = argv + 1;
+	int nargs = argc - 1;
 
 	st.heap_start = (uintptr_t)sbrk(0);
 	for (unsigned int i = 0; i < DIFF_SLOTS; i++)
 		st.perm[i] = st.pos[i] = (uint16_t)i;
 	st.nslots = DIFF_SLOTS;
+	if (nargs > 0 && !strcmp(arg[0], "--script"))
+		mode = OUT_SCRIPT;
+	else if (nargs > 0 && !strcmp(arg[0], "--hash"))
+		mode = OUT_HASHES;
+	arg += mode != OUT_RECORDS;
+	nargs -= mode != OUT_RECORDS;
 	if (nargs < 2)
-		die("usage: diffrun [--script] glibc|ptm|ptm-raw "
+		die("usage: diffrun [--script|--hash] glibc|ptm|ptm-raw "
 		    "seed SEED COUNT | ops OP...",
 		    NULL);
 	if (!strcmp(arg[0], "glibc"))
@@ -766,9 +796,9 @@ int main(int argc, char **argv)
 
 	if (!strcmp(arg[1], "seed") && nargs == 4) {
 		gen_init(arg_num(arg[2]));
-		run(arg_num(arg[3]), NULL, script);
+		run(arg_num(arg[3]), NULL, mode);
 	} else if (!strcmp(arg[1], "ops")) {
-		run((uint64_t)(nargs - 2), arg + 2, script);
+		run((uint64_t)(nargs - 2), arg + 2, mode);
 	} else {
 		die("bad arguments after", arg[0]);
 	}
