@@ -10,8 +10,11 @@
  * call both write a record (diff_ops.h): the block's offset from the heap
  * start, its chunk size word, the break offset, every mallinfo2 field.
  * The records must be identical byte for byte; diffrun accounts for the
- * 656-byte tcache header glibc 2.36 allocates first.  The first
- * difference fails the test with the seed, the call and both records.
+ * 656-byte tcache header glibc 2.36 allocates first.  The two sides
+ * stream 64-bit digests of their records, which the test compares as
+ * they arrive; at the first difference both are run again up to that
+ * call with full records, and the test fails with the seed (or the
+ * sequence's name), the call, the calls before it and both records.
  *
  * What runs:
  *   - differential/random: seeded pseudo-random sequences, by default 200
@@ -28,9 +31,13 @@
  *   PTM_DIFF_SEEDS=N       number of seeds (overrides the mode)
  *   PTM_DIFF_OPS=N         calls per seed (overrides the mode)
  *   PTM_DIFF_FIRST_SEED=N  first seed (default 1), e.g. to replay one
- * A failing seed S of N calls is replayed by hand with
- *   diffrun --script glibc seed S N     (prints the calls as text)
- *   diffrun glibc seed S N | diffrun ptm seed S N   (raw records)
+ * A failing seed S is replayed by hand (from build/harness/programs) with
+ *   GLIBC_TUNABLES=glibc.malloc.tcache_count=0 diffrun glibc seed S N
+ *   diffrun ptm seed S N
+ * whose outputs are streams of struct diff_record, and
+ *   GLIBC_TUNABLES=glibc.malloc.tcache_count=0 diffrun --script glibc seed S N
+ * prints the calls in the text form, to cut down into a hand-written case
+ * ("diffrun SIDE ops CALL...").
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -40,6 +47,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -500,6 +508,24 @@ DIFF_CASE(largebin_equal_sizes,
 	  "m0=1500 m1=24 m2=1500 m3=24 m4=1500 m5=24 m6=1600 m7=24 m20=1500 "
 	  "m21=24 f0 f2 f4 f6 f20 m8=2000 m9=1400 m10=1400 m11=1400 m12=1500 "
 	  "m13=1590 m14=1400")
+
+/*
+ * With fast bins off, three chunks are sorted into small bins, then
+ * merged away by freeing their neighbours: their binmap bits stay set,
+ * and the next search finds the bins empty, clears the bits and goes on
+ * to the merged chunk in a large bin.
+ */
+DIFF_CASE(binmap_search_stale_bits,
+	  "o=mxfast,0 m0=300 m1=100 m2=600 m3=100 m4=900 m5=100 f0 f2 f4 "
+	  "m6=2000 f1 f3 m7=200 m8=200 m9=500 m10=3000")
+
+/*
+ * calloc from fresh top memory (not cleared again), from a reused chunk
+ * (cleared), mmapped (never cleared), and with perturbation on.
+ */
+DIFF_CASE(calloc_paths,
+	  "c0=10x10 c1=1x200000 f1 c2=100x1000 m3=5000 m4=24 f3 c5=50x100 "
+	  "o=perturb,7 c6=10x10 f6 c7=3x8 c8=0x5 c9=7x0")
 
 /*
  * Fast bins full of 32- and 48-byte chunks; freeing a 64 KiB chunk (at
