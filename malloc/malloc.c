@@ -51,9 +51,12 @@ static void *malloc_in_arena(struct malloc_state **avp, size_t bytes)
 /* malloc(): @bytes of uninitialised memory, or NULL with ENOMEM. */
 void *ptm_malloc(size_t bytes)
 {
+	void *(*hook)(size_t, const void *) = ptm_malloc_hook;
 	struct malloc_state *av;
 	void *mem;
 
+	if (unlikely(hook != NULL))
+		return hook(bytes, __builtin_return_address(0));
 	malloc_init_once();
 	av = arena_get(bytes);
 	mem = malloc_in_arena(&av, bytes);
@@ -70,9 +73,14 @@ void *ptm_malloc(size_t bytes)
  */
 void ptm_free(void *mem)
 {
+	void (*hook)(void *, const void *) = ptm_free_hook;
 	int saved_errno;
 	struct malloc_chunk *p;
 
+	if (unlikely(hook != NULL)) {
+		hook(mem, __builtin_return_address(0));
+		return;
+	}
 	if (mem == NULL)
 		return;
 	saved_errno = errno;
@@ -146,6 +154,10 @@ void *ptm_calloc(size_t n, size_t elem_size)
 	    bytes > PTRDIFF_MAX) {
 		errno = ENOMEM;
 		return NULL;
+	}
+	if (unlikely(ptm_malloc_hook != NULL)) {
+		mem = ptm_malloc_hook(bytes, __builtin_return_address(0));
+		return mem != NULL ? memset(mem, 0, bytes) : NULL;
 	}
 	malloc_init_once();
 	av = arena_get(bytes);

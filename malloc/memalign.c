@@ -89,13 +89,17 @@ void *int_memalign(struct malloc_state *av, size_t alignment, size_t bytes)
 
 /*
  * The argument rules shared by every aligned entry point, then the
- * allocation.  Sets errno and returns NULL on failure.
+ * allocation (or the memalign hook, told the entry point's @caller).
+ * Sets errno and returns NULL on failure.
  */
-static void *mid_memalign(size_t alignment, size_t bytes)
+static void *mid_memalign(size_t alignment, size_t bytes, const void *caller)
 {
+	void *(*hook)(size_t, size_t, const void *) = ptm_memalign_hook;
 	struct malloc_state *av;
 	void *mem;
 
+	if (unlikely(hook != NULL))
+		return hook(alignment, bytes, caller);
 	if (alignment <= MALLOC_ALIGNMENT)
 		return ptm_malloc(bytes);
 	if (alignment < MINSIZE)
@@ -133,13 +137,13 @@ static void *mid_memalign(size_t alignment, size_t bytes)
 /* memalign(): @bytes aligned to @alignment (rounded to a power of two). */
 void *ptm_memalign(size_t alignment, size_t bytes)
 {
-	return mid_memalign(alignment, bytes);
+	return mid_memalign(alignment, bytes, __builtin_return_address(0));
 }
 
 /* aligned_alloc(): the same as memalign(), as in glibc 2.36. */
 void *ptm_aligned_alloc(size_t alignment, size_t bytes)
 {
-	return mid_memalign(alignment, bytes);
+	return mid_memalign(alignment, bytes, __builtin_return_address(0));
 }
 
 /*
@@ -152,10 +156,10 @@ int ptm_posix_memalign(void **memptr, size_t alignment, size_t bytes)
 	void *mem;
 
 	if (alignment % sizeof(void *) != 0 || alignment == 0 ||
-	    ((alignment / sizeof(void *)) &
-	     (alignment / sizeof(void *) - 1)) != 0)
+	    ((alignment / sizeof(void *)) & (alignment / sizeof(void *) - 1)) !=
+		    0)
 		return EINVAL;
-	mem = mid_memalign(alignment, bytes);
+	mem = mid_memalign(alignment, bytes, __builtin_return_address(0));
 	if (mem == NULL)
 		return ENOMEM;
 	*memptr = mem;
@@ -165,7 +169,7 @@ int ptm_posix_memalign(void **memptr, size_t alignment, size_t bytes)
 /* valloc(): @bytes aligned to a page. */
 void *ptm_valloc(size_t bytes)
 {
-	return mid_memalign(os_page_size(), bytes);
+	return mid_memalign(os_page_size(), bytes, __builtin_return_address(0));
 }
 
 /* pvalloc(): @bytes rounded up to whole pages, page aligned. */
@@ -178,5 +182,6 @@ void *ptm_pvalloc(size_t bytes)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return mid_memalign(pagesize, rounded & ~(pagesize - 1));
+	return mid_memalign(pagesize, rounded & ~(pagesize - 1),
+			    __builtin_return_address(0));
 }

@@ -42,6 +42,23 @@ void ptm_malloc_stats(void);
 int ptm_malloc_info(int options, FILE *fp);
 
 /*
+ * The hooks of glibc 2.17 (__malloc_hook and friends, removed from
+ * glibc in 2.34).  When set, the corresponding entry point calls the
+ * hook, with the caller's address, instead of allocating: calloc uses
+ * ptm_malloc_hook and clears the result; valloc, pvalloc, aligned_alloc
+ * and posix_memalign use ptm_memalign_hook.  A hook that wants the
+ * allocator's own behaviour clears itself, calls the entry point and
+ * sets itself again, as with glibc.  MALLOC_CHECK_ and mtrace are built
+ * on them.
+ */
+extern void *(*volatile ptm_malloc_hook)(size_t size, const void *caller);
+extern void (*volatile ptm_free_hook)(void *ptr, const void *caller);
+extern void *(*volatile ptm_realloc_hook)(void *ptr, size_t size,
+					  const void *caller);
+extern void *(*volatile ptm_memalign_hook)(size_t alignment, size_t size,
+					   const void *caller);
+
+/*
  * Introspection for tests and tools.  None of these exists in glibc;
  * they expose what glibc shows only through gdb or strace.
  */

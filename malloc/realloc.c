@@ -32,7 +32,8 @@ static void *realloc_split(struct malloc_state *av, struct malloc_chunk *p,
 		struct malloc_chunk *remainder = chunk_at_offset(p, nb);
 
 		set_head_size(p, nb | arena_bit(av));
-		set_head(remainder, remainder_size | PREV_INUSE | arena_bit(av));
+		set_head(remainder,
+			 remainder_size | PREV_INUSE | arena_bit(av));
 		/* Mark the tail in use so that int_free accepts it. */
 		set_inuse_bit_at_offset(remainder, remainder_size);
 		int_free(av, remainder, true);
@@ -99,8 +100,7 @@ void *int_realloc(struct malloc_state *av, struct malloc_chunk *oldp,
 }
 
 /* realloc() of a mapped chunk: mremap, else keep, else copy. */
-static void *realloc_mmapped(struct malloc_chunk *oldp, size_t bytes,
-			     size_t nb)
+static void *realloc_mmapped(struct malloc_chunk *oldp, size_t bytes, size_t nb)
 {
 	size_t oldsize = chunk_size(oldp);
 	struct malloc_chunk *newp = mremap_chunk(oldp, nb);
@@ -125,12 +125,15 @@ static void *realloc_mmapped(struct malloc_chunk *oldp, size_t bytes,
  */
 void *ptm_realloc(void *oldmem, size_t bytes)
 {
+	void *(*hook)(void *, size_t, const void *) = ptm_realloc_hook;
 	struct malloc_chunk *oldp;
 	struct malloc_state *av;
 	size_t oldsize;
 	size_t nb;
 	void *newp;
 
+	if (unlikely(hook != NULL))
+		return hook(oldmem, bytes, __builtin_return_address(0));
 	if (bytes == 0 && oldmem != NULL) {
 		ptm_free(oldmem);
 		return NULL;
