@@ -8,8 +8,9 @@
  * call, one fixed-size struct diff_record to its standard output: the
  * call itself (so that the reader can name it in a message), what it
  * returned as an offset from the heap start, the break offset, and every
- * mallinfo2 field.  Both sides of a comparison run the same binary on the
- * same machine, so the records are compared as raw bytes.
+ * mallinfo2 field (or, with --hash, a 64-bit digest of that record).  Both
+ * sides of a comparison run the same binary on the same machine, so the
+ * records are compared as raw bytes.
  *
  * The operations also have a one-word text form, used on diffrun's
  * command line for hand-written sequences and printed in messages:
@@ -96,6 +97,11 @@ struct diff_record {
 	uint64_t brk; /* sbrk(0) minus the heap start */
 	uint64_t mi[DIFF_MI_FIELDS]; /* mallinfo2, in declaration order */
 };
+
+/* Records are hashed and compared as raw bytes: no padding allowed. */
+_Static_assert(sizeof(struct diff_record) ==
+		       sizeof(struct diff_op) + 8 + 8 * (3 + DIFF_MI_FIELDS),
+	       "struct diff_record must have no padding");
 
 /*
  * A 64-bit digest of @rec: equal records give equal digests, and a record
