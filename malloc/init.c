@@ -21,19 +21,28 @@ struct malloc_par mp_ = {
 /* Serialises the first initialisation between racing threads. */
 static struct ptm_mutex init_lock = PTM_MUTEX_INITIALIZER;
 
+/* Set while this thread runs ptmalloc_init(). */
+static __thread bool initializing;
+
 /*
  * Initialise the main arena (empty bins, size-0 top, contiguous heap,
- * default fast-bin limit) once.  Later issues read the environment
- * here; mallopt() calls made before the first allocation still apply
- * because they run ptmalloc_init() first.
+ * default fast-bin limit) once, then the arena layer.  The arena layer
+ * registers fork handlers and a thread-exit key with libc, which may
+ * call malloc; in the drop-in library that malloc is ours, so a call
+ * made from inside the initialisation finds the main arena ready and
+ * returns at once instead of waiting for the lock it already holds.
  */
 void ptmalloc_init(void)
 {
+	if (initializing)
+		return;
 	lock_acquire(&init_lock);
 	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE)) {
+		initializing = true;
 		malloc_init_state(&main_arena);
 		arena_init();
 		__atomic_store_n(&mp_.initialized, true, __ATOMIC_RELEASE);
+		initializing = false;
 	}
 	lock_release(&init_lock);
 }
