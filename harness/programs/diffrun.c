@@ -647,7 +647,7 @@ static void gen_realloc(struct diff_op *op)
 		size = old + rnd_range(1, old / 2 + 64);
 	else
 		size = gen_size();
-	/* Growing a big heap block copies it: keep that rare. */
+	/* Growing a big block may copy it: keep that rare. */
 	if (size > old && old > 65536 && rnd() % 4)
 		size = old / 2;
 	if (size > old && st.live_bytes + size - old > LIVE_CAP)
