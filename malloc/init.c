@@ -16,6 +16,9 @@ struct malloc_par mp_ = {
 	.arena_max = 0,
 	.n_mmaps_max = DEFAULT_MMAP_MAX,
 	.check_action = DEFAULT_CHECK_ACTION,
+	.tcache_bins = TCACHE_MAX_BINS,
+	.tcache_max_bytes = MAX_TCACHE_SIZE,
+	.tcache_count = TCACHE_FILL_COUNT,
 };
 
 /* Serialises the first initialisation between racing threads. */
@@ -40,6 +43,7 @@ void ptmalloc_init(void)
 	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE)) {
 		initializing = true;
 		malloc_init_state(&main_arena);
+		tunables_init();
 		arena_init();
 		__atomic_store_n(&mp_.initialized, true, __ATOMIC_RELEASE);
 		initializing = false;

@@ -84,6 +84,13 @@ struct malloc_state {
  *	for allocated memory); 0 disables.
  * @check_action: M_CHECK_ACTION: what a detected corruption does.
  * @initialized: whether ptmalloc_init() has run.
+ * @tcache_bins: glibc 2.26's per-thread cache: how many of its size
+ *	classes are used (glibc.malloc.tcache_max sets it).  The four
+ *	tcache fields only hold the tunables for now: no cache exists yet.
+ * @tcache_max_bytes: largest request the per-thread cache would hold.
+ * @tcache_count: most chunks per size class (glibc.malloc.tcache_count).
+ * @tcache_unsorted_limit: most unsorted chunks a malloc would move to the
+ *	cache before giving up (0: no limit).
  */
 struct malloc_par {
 	size_t trim_threshold;
@@ -102,7 +109,23 @@ struct malloc_par {
 	int perturb_byte;
 	int check_action;
 	bool initialized;
+	size_t tcache_bins;
+	size_t tcache_max_bytes;
+	size_t tcache_count;
+	size_t tcache_unsorted_limit;
 };
+
+/*
+ * The per-thread cache geometry of glibc 2.26 and later: 64 size classes
+ * of MALLOC_ALIGNMENT steps from MINSIZE, so requests up to 1032 bytes
+ * on x86_64, at most 7 chunks each by default, 65535 at most.
+ */
+#define TCACHE_MAX_BINS 64
+#define TCACHE_FILL_COUNT 7
+#define MAX_TCACHE_COUNT 65535
+#define tidx2usize(idx) ((size_t)(idx)*MALLOC_ALIGNMENT + MINSIZE - SIZE_SZ)
+#define csize2tidx(x) (((x)-MINSIZE + MALLOC_ALIGNMENT - 1) / MALLOC_ALIGNMENT)
+#define MAX_TCACHE_SIZE tidx2usize(TCACHE_MAX_BINS - 1)
 
 pt_hidden extern struct malloc_state main_arena;
 pt_hidden extern struct malloc_par mp_;
@@ -266,6 +289,19 @@ static inline void malloc_corruption(const char *str, void *ptr)
 
 /* malloc/init.c */
 pt_hidden void ptmalloc_init(void);
+
+/* malloc/mallopt.c: the setters mallopt() and the tunables share. */
+pt_hidden int do_set_mxfast(size_t value);
+pt_hidden int do_set_trim_threshold(size_t value);
+pt_hidden int do_set_top_pad(size_t value);
+pt_hidden int do_set_mmap_threshold(size_t value);
+pt_hidden int do_set_mmaps_max(size_t value);
+pt_hidden int do_set_perturb_byte(size_t value);
+pt_hidden int do_set_arena_test(size_t value);
+pt_hidden int do_set_arena_max(size_t value);
+
+/* malloc/tunables.c */
+pt_hidden void tunables_init(void);
 
 /* malloc/stats.c */
 pt_hidden void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m);

@@ -12,46 +12,101 @@
 #include "internal.h"
 #include "ptmalloc.h"
 
-/* Apply @param = @value (main arena locked); the mallopt() result. */
+/*
+ * The setters, shared with the environment tunables (tunables.c), which
+ * pass values wider than mallopt's int.  Each returns 1 when it took the
+ * value, 0 when it refused it.  The four that choose a size the dynamic
+ * threshold would otherwise move switch that adjustment off.
+ */
+int do_set_mxfast(size_t value)
+{
+	if (value > MAX_FAST_SIZE)
+		return 0;
+	set_max_fast(value);
+	return 1;
+}
+
+int do_set_trim_threshold(size_t value)
+{
+	mp_.trim_threshold = value;
+	mp_.no_dyn_threshold = 1;
+	return 1;
+}
+
+int do_set_top_pad(size_t value)
+{
+	mp_.top_pad = value;
+	mp_.no_dyn_threshold = 1;
+	return 1;
+}
+
+/* Refused above HEAP_MAX_SIZE / 2, as in glibc 2.17 to 2.34. */
+int do_set_mmap_threshold(size_t value)
+{
+	if (value > HEAP_MAX_SIZE / 2)
+		return 0;
+	mp_.mmap_threshold = value;
+	mp_.no_dyn_threshold = 1;
+	return 1;
+}
+
+int do_set_mmaps_max(size_t value)
+{
+	mp_.n_mmaps_max = (int)value;
+	mp_.no_dyn_threshold = 1;
+	return 1;
+}
+
+int do_set_perturb_byte(size_t value)
+{
+	mp_.perturb_byte = (int)value;
+	return 1;
+}
+
+int do_set_arena_test(size_t value)
+{
+	mp_.arena_test = value;
+	return 1;
+}
+
+int do_set_arena_max(size_t value)
+{
+	mp_.arena_max = value;
+	return 1;
+}
+
+/*
+ * Apply @param = @value (main arena locked); the mallopt() result.  A
+ * negative @value reaches the size setters sign-extended, as glibc's
+ * (size_t) casts do: M_TRIM_THRESHOLD -1 means "never".
+ */
 static int mallopt_locked(int param, int value)
 {
+	size_t v = (size_t)(long)value;
+
 	switch (param) {
 	case M_MXFAST:
-		if (value < 0 || (size_t)value > MAX_FAST_SIZE)
-			return 0;
-		set_max_fast((size_t)value);
-		return 1;
+		return do_set_mxfast(v);
 	case M_TRIM_THRESHOLD:
-		mp_.trim_threshold = (size_t)(long)value;
-		mp_.no_dyn_threshold = 1;
-		return 1;
+		return do_set_trim_threshold(v);
 	case M_TOP_PAD:
-		mp_.top_pad = (size_t)(long)value;
-		mp_.no_dyn_threshold = 1;
-		return 1;
+		return do_set_top_pad(v);
 	case M_MMAP_THRESHOLD:
-		if ((unsigned long)(long)value > HEAP_MAX_SIZE / 2)
-			return 0;
-		mp_.mmap_threshold = (size_t)value;
-		mp_.no_dyn_threshold = 1;
-		return 1;
+		return do_set_mmap_threshold(v);
 	case M_MMAP_MAX:
-		mp_.n_mmaps_max = value;
-		mp_.no_dyn_threshold = 1;
-		return 1;
+		return do_set_mmaps_max(v);
 	case M_CHECK_ACTION:
 		mp_.check_action = value;
 		return 1;
 	case M_PERTURB:
-		mp_.perturb_byte = value;
-		return 1;
+		return do_set_perturb_byte(v);
 	case M_ARENA_TEST:
 		if (value > 0)
-			mp_.arena_test = (size_t)value;
+			do_set_arena_test(v);
 		return 1;
 	case M_ARENA_MAX:
 		if (value > 0)
-			mp_.arena_max = (size_t)value;
+			do_set_arena_max(v);
 		return 1;
 	default:
 		return 1;

@@ -101,6 +101,15 @@ int ptm_debug_check_heap(void);
  */
 size_t ptm_debug_param(int param);
 
+/*
+ * The current value of the malloc tunable @name, glibc's name after
+ * "glibc.malloc." ("top_pad", "tcache_count", ...; "mxfast" reads as the
+ * fast-bin chunk limit, like ptm_debug_param(M_MXFAST)), however it was
+ * set, or "tcache_bins", the size classes tcache_max leaves in use;
+ * (size_t)-1 for an unknown name.
+ */
+size_t ptm_debug_tunable(const char *name);
+
 #ifdef __cplusplus
 }
 #endif
