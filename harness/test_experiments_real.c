@@ -106,6 +106,11 @@ static void check_experiment(const char *id)
 	cr_assert(gt(int, rows, 0), "no figures for %s", id);
 }
 
+Test(experiment_2_3, program_figures, .timeout = 60)
+{
+	check_experiment("E-2.3");
+}
+
 Test(experiment_3_3, program_figures, .timeout = 60)
 {
 	check_experiment("E-3.3");
