@@ -59,6 +59,15 @@ extern void *(*volatile ptm_memalign_hook)(size_t alignment, size_t size,
 					   const void *caller);
 
 /*
+ * mtrace() and muntrace(): log every allocation and free to the file
+ * named by the MALLOC_TRACE environment variable, in glibc's format
+ * (glibc 2.36's caller form), for glibc's `mtrace` script.  See
+ * docs/debugging.md.
+ */
+void ptm_mtrace(void);
+void ptm_muntrace(void);
+
+/*
  * Introspection for tests and tools.  None of these exists in glibc;
  * they expose what glibc shows only through gdb or strace.
  */
