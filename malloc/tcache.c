@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The slow paths of the per-thread cache (tcache.h): creating a thread's
+ * cache, telling a double free from a chance match of the key, and
+ * giving every cached chunk back when the thread exits.
+ */
+#include <sys/random.h>
+#include <time.h>
+
+#include "../arena/arena.h"
+#include "ptmalloc.h"
+#include "tcache.h"
+
+__thread struct tcache_perthread *tcache;
+uintptr_t tcache_key;
+
+/* Set while the thread's cache is being flushed at its exit. */
+static __thread bool tcache_shutting_down;
+
+/*
+ * Pick the process-wide key: random bytes from the kernel, or, if they
+ * cannot be had without blocking, the clock.
+ */
+void tcache_key_init(void)
+{
+	struct timespec ts;
+
+	if (getrandom(&tcache_key, sizeof(tcache_key), GRND_NONBLOCK) ==
+	    sizeof(tcache_key))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	tcache_key = ((uintptr_t)ts.tv_nsec << 32) ^ (uintptr_t)ts.tv_sec ^
+		     (uintptr_t)&ts;
+}
+
+/*
+ * Give the calling thread its cache: a chunk of its arena (retrying in
+ * another arena as malloc does), zeroed.  When no memory can be had the
+ * thread simply runs without one and tries again on its next malloc.
+ */
+void tcache_init(void)
+{
+	const size_t bytes = sizeof(struct tcache_perthread);
+	struct malloc_state *av;
+	void *victim;
+
+	if (tcache_shutting_down)
+		return;
+	av = arena_get(bytes);
+	if (av == NULL)
+		return;
+	victim = int_malloc(av, bytes);
+	if (victim == NULL) {
+		av = arena_get_retry(av, bytes);
+		if (av == NULL)
+			return;
+		victim = int_malloc(av, bytes);
+	}
+	arena_unlock(av);
+	if (victim != NULL) {
+		memset(victim, 0, bytes);
+		tcache = victim;
+	}
+}
+
+/*
+ * The chunk @e being freed carries the cache key: walk its list and
+ * abort if it is really there (a double free) or the list is broken;
+ * return if the key was a coincidence of the user's data.
+ */
+void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx)
+{
+	size_t cnt = 0;
+
+	for (struct tcache_entry *tmp = tcache->entries[tc_idx]; tmp != NULL;
+	     tmp = reveal_ptr((void **)&tmp->next), cnt++) {
+		if (cnt >= mp_.tcache_count)
+			malloc_corruption("free(): too many chunks detected "
+					  "in tcache",
+					  e);
+		if (unlikely(!aligned_ok((uintptr_t)tmp)))
+			malloc_corruption("free(): unaligned chunk detected "
+					  "in tcache 2",
+					  e);
+		if (tmp == e)
+			malloc_corruption("free(): double free detected in "
+					  "tcache 2",
+					  e);
+	}
+}
+
+/*
+ * At thread exit: switch the cache off for good and free every cached
+ * chunk, then the cache itself, back to their arenas.
+ */
+void tcache_thread_shutdown(void)
+{
+	struct tcache_perthread *t = tcache;
+
+	tcache_shutting_down = true;
+	if (t == NULL)
+		return;
+	tcache = NULL;
+	for (unsigned int i = 0; i < TCACHE_MAX_BINS; i++) {
+		while (t->entries[i] != NULL) {
+			struct tcache_entry *e = t->entries[i];
+
+			if (unlikely(!aligned_ok((uintptr_t)e)))
+				malloc_corruption("tcache_thread_shutdown(): "
+						  "unaligned tcache chunk "
+						  "detected",
+						  e);
+			t->entries[i] = reveal_ptr((void **)&e->next);
+			ptm_free(e);
+		}
+	}
+	ptm_free(t);
+}
