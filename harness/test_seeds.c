@@ -147,17 +147,16 @@ static void normalise(struct seed_run *r, const char *l,
 
 /*
  * Run "seed_NAME MODE" under strace -f, with the drop-in (@ours) or on
- * glibc with tcache_count=0, and normalise its window into @r.
+ * glibc, in the environment @env (NULL-terminated "NAME=VALUE" strings
+ * added to dr_run()'s), and normalise its window into @r.
  */
-static void seed_run(const char *name, const char *mode, bool ours,
-		     struct seed_run *r)
+static void seed_run_env(const char *name, const char *mode, bool ours,
+			 char *const env[], struct seed_run *r)
 {
 	char log[] = "/tmp/ptm-seed-XXXXXX";
 	char *argv[] = { EXP_STRACE,   "-f", "-a0", "-e",
 			 STRACE_SET,   "-o", log,   (char *)dr_program(name),
 			 (char *)mode, NULL };
-	char *glibc_env[] = { "GLIBC_TUNABLES=glibc.malloc.tcache_count=0",
-			      NULL };
 	unsigned long long maps[16];
 	int nmaps = 0, fd = mkstemp(log);
 	struct dr_result res;
@@ -165,7 +164,7 @@ static void seed_run(const char *name, const char *mode, bool ours,
 
 	cr_assert(ge(int, fd, 0));
 	close(fd);
-	dr_run(argv, ours ? NULL : glibc_env, NULL, ours, &res);
+	dr_run(argv, env, NULL, ours, &res);
 	dr_assert_ok(&res, name);
 	text = exp_slurp(log);
 	unlink(log);
@@ -182,6 +181,18 @@ static void seed_run(const char *name, const char *mode, bool ours,
 	free(window);
 	free(text);
 	free(res.err);
+}
+
+/* The glibc side's tunables: tcache off (its header is still made). */
+#define GLIBC_NO_TCACHE "GLIBC_TUNABLES=glibc.malloc.tcache_count=0"
+
+/* seed_run_env() with no variables for ours, tcache off for glibc. */
+static void seed_run(const char *name, const char *mode, bool ours,
+		     struct seed_run *r)
+{
+	char *glibc_env[] = { GLIBC_NO_TCACHE, NULL };
+
+	seed_run_env(name, mode, ours, ours ? NULL : glibc_env, r);
 }
 
 /* The expected window of one side of @table. */
@@ -216,22 +227,31 @@ static int brk_readings(const struct seed_run *r, long long *got, int cap)
 	return n;
 }
 
+/* Assert that runs @ours and @glibc made the calls of @table. */
+static void check_calls(const struct seed_call *table,
+			const struct seed_run *ours,
+			const struct seed_run *glibc, const char *what)
+{
+	char *want = expected_calls(table, true);
+
+	cr_expect(eq(str, ours->calls, want), "%s on the drop-in", what);
+	free(want);
+	want = expected_calls(table, false);
+	cr_expect(eq(str, glibc->calls, want), "%s on glibc", what);
+	free(want);
+}
+
 /* Run both sides of "seed_NAME MODE" and assert @table on each. */
 static void check_trace(const char *name, const char *mode,
 			const struct seed_call *table, struct seed_run *ours,
 			struct seed_run *glibc)
 {
-	char *want;
+	char what[64];
 
 	seed_run(name, mode, true, ours);
 	seed_run(name, mode, false, glibc);
-	want = expected_calls(table, true);
-	cr_expect(eq(str, ours->calls, want), "%s %s on the drop-in", name,
-		  mode);
-	free(want);
-	want = expected_calls(table, false);
-	cr_expect(eq(str, glibc->calls, want), "%s %s on glibc", name, mode);
-	free(want);
+	snprintf(what, sizeof(what), "%s %s", name, mode);
+	check_calls(table, ours, glibc, what);
 }
 
 /* Assert the break readings of @r, @n of them, as offsets from B. */
@@ -303,18 +323,19 @@ Test(seed_4_3_1, test1_strace)
  * ALIGN_UP(0x290 + 0x20021) = 0x21000, as with nothing live: the header
  * moves neither figure.
  */
+static const struct seed_call mmap_max_test2_table[] = {
+	BOTH(BRK_NULL),
+	GLIBC(BRK("0x21000")),
+	BOTH(BRK("0x121000")),
+	BOTH(BRK("0x21000")),
+	END,
+};
+
 Test(seed_4_3_1, test2_strace)
 {
-	static const struct seed_call table[] = {
-		BOTH(BRK_NULL),
-		GLIBC(BRK("0x21000")),
-		BOTH(BRK("0x121000")),
-		BOTH(BRK("0x21000")),
-		END,
-	};
 	struct seed_run ours, glibc;
 
-	check_trace("seed_4_3_1", "test2", table, &ours, &glibc);
+	check_trace("seed_4_3_1", "test2", mmap_max_test2_table, &ours, &glibc);
 	seed_run_free(&ours);
 	seed_run_free(&glibc);
 }
@@ -526,28 +547,31 @@ Test(seed_4_3_4, test1_readings_and_strace)
  * Here the header moves a growth from p5 to p4: 0x290 is what pushes p4
  * past the first page boundary.
  */
+static const struct seed_call top_pad_test2_table[] = {
+	BOTH(BRK_NULL),
+	OURS(BRK("0x66000")),
+	GLIBC(BRK("0x65000")),
+	OURS(BRK("0xe3000")),
+	GLIBC(BRK("0xca000")),
+	BOTH(BRK("0x66000")),
+	END,
+};
+
+static const long long top_pad_test2_ours[7] = { 0,	  0x66000, 0x66000,
+						 0x66000, 0x66000, 0xe3000,
+						 0x66000 };
+
+static const long long top_pad_test2_glibc[7] = { 0,	   0x65000, 0x65000,
+						  0x65000, 0xca000, 0xca000,
+						  0x66000 };
+
 Test(seed_4_3_4, test2_readings_and_strace)
 {
-	static const struct seed_call table[] = {
-		BOTH(BRK_NULL),
-		OURS(BRK("0x66000")),
-		GLIBC(BRK("0x65000")),
-		OURS(BRK("0xe3000")),
-		GLIBC(BRK("0xca000")),
-		BOTH(BRK("0x66000")),
-		END,
-	};
-	static const long long want_ours[7] = { 0,	 0x66000, 0x66000,
-						0x66000, 0x66000, 0xe3000,
-						0x66000 };
-	static const long long want_glibc[7] = { 0,	  0x65000, 0x65000,
-						 0x65000, 0xca000, 0xca000,
-						 0x66000 };
 	struct seed_run ours, glibc;
 
-	check_trace("seed_4_3_4", "test2", table, &ours, &glibc);
-	check_readings(&ours, "ours", want_ours, 7);
-	check_readings(&glibc, "glibc", want_glibc, 7);
+	check_trace("seed_4_3_4", "test2", top_pad_test2_table, &ours, &glibc);
+	check_readings(&ours, "ours", top_pad_test2_ours, 7);
+	check_readings(&glibc, "glibc", top_pad_test2_glibc, 7);
 	seed_run_free(&ours);
 	seed_run_free(&glibc);
 }
@@ -598,6 +622,69 @@ Test(seed_4_3_5, test2_readings_and_strace)
 	check_trace("seed_4_3_5", "test2", table, &ours, &glibc);
 	check_readings(&ours, "ours", want_ours, 7);
 	check_readings(&glibc, "glibc", want_glibc, 7);
+	seed_run_free(&ours);
+	seed_run_free(&glibc);
+}
+
+/*
+ * glibc's environment tunables reach the drop-in: a seed program run
+ * with variable @var must behave as the document's program that calls
+ * mallopt() with the same value, on both sides.  The glibc side keeps
+ * tcache_count=0 (in the same GLIBC_TUNABLES string when @var is one).
+ */
+static void check_tunable(const char *name, const char *mode, char *var,
+			  const struct seed_call *table, struct seed_run *ours,
+			  struct seed_run *glibc)
+{
+	static const char gt[] = "GLIBC_TUNABLES=";
+	char both[256], what[128];
+	char *ours_env[] = { var, NULL };
+	char *glibc_env[] = { var, GLIBC_NO_TCACHE, NULL };
+
+	if (strncmp(var, gt, sizeof(gt) - 1) == 0) {
+		snprintf(both, sizeof(both), "%s:%s", GLIBC_NO_TCACHE,
+			 var + sizeof(gt) - 1);
+		glibc_env[0] = both;
+		glibc_env[1] = NULL;
+	}
+	seed_run_env(name, mode, true, ours_env, ours);
+	seed_run_env(name, mode, false, glibc_env, glibc);
+	snprintf(what, sizeof(what), "%s %s with %s", name, mode, var);
+	check_calls(table, ours, glibc, what);
+}
+
+/* MALLOC_MMAP_MAX_=0 turns 4.3.1 test1 into test2. */
+Test(seed_tunables, malloc_mmap_max_env)
+{
+	struct seed_run ours, glibc;
+
+	check_tunable("seed_4_3_1", "test1", "MALLOC_MMAP_MAX_=0",
+		      mmap_max_test2_table, &ours, &glibc);
+	seed_run_free(&ours);
+	seed_run_free(&glibc);
+}
+
+/* The same through GLIBC_TUNABLES. */
+Test(seed_tunables, glibc_tunables_mmap_max)
+{
+	struct seed_run ours, glibc;
+
+	check_tunable("seed_4_3_1", "test1",
+		      "GLIBC_TUNABLES=glibc.malloc.mmap_max=0",
+		      mmap_max_test2_table, &ours, &glibc);
+	seed_run_free(&ours);
+	seed_run_free(&glibc);
+}
+
+/* MALLOC_TOP_PAD_=409600 turns 4.3.4 test1 into test2, readings too. */
+Test(seed_tunables, malloc_top_pad_env)
+{
+	struct seed_run ours, glibc;
+
+	check_tunable("seed_4_3_4", "test1", "MALLOC_TOP_PAD_=409600",
+		      top_pad_test2_table, &ours, &glibc);
+	check_readings(&ours, "ours", top_pad_test2_ours, 7);
+	check_readings(&glibc, "glibc", top_pad_test2_glibc, 7);
 	seed_run_free(&ours);
 	seed_run_free(&glibc);
 }
