@@ -87,7 +87,9 @@ void unlink_chunk(struct malloc_state *av, struct malloc_chunk *p)
  * Put the free chunk @p at the front of the unsorted bin.  With @errmsg,
  * first check that the bin's first chunk still points back at the bin,
  * reporting a broken list with that message (glibc's for the caller's
- * site); malloc_consolidate() passes NULL, as glibc checks nothing there.
+ * site) and @p's user pointer, as glibc 2.17 did for free();
+ * malloc_consolidate() passes NULL, as glibc checks nothing there, and
+ * so does split_to_unsorted(), which checks itself.
  */
 void unsorted_insert(struct malloc_state *av, struct malloc_chunk *p,
 		     const char *errmsg)
@@ -96,7 +98,7 @@ void unsorted_insert(struct malloc_state *av, struct malloc_chunk *p,
 	struct malloc_chunk *fwd = bck->fd;
 
 	if (errmsg != NULL && unlikely(fwd->bk != bck))
-		malloc_corruption(errmsg, bck);
+		malloc_corruption(errmsg, chunk2mem(p));
 	p->fd = fwd;
 	p->bk = bck;
 	if (!in_smallbin_range(chunk_size(p))) {

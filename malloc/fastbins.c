@@ -63,8 +63,17 @@ void malloc_consolidate(struct malloc_state *av)
 
 		av->fastbins[i] = NULL;
 		while (p != NULL) {
-			struct malloc_chunk *nextp = p->fd;
+			struct malloc_chunk *nextp;
 
+			if (unlikely(misaligned_chunk(p))) {
+				/* The rest of the list cannot be trusted. */
+				malloc_corruption("malloc_consolidate(): "
+						  "unaligned fastbin chunk "
+						  "detected",
+						  chunk2mem(p));
+				break;
+			}
+			nextp = p->fd;
 			if (unlikely(fastbin_index(chunk_size(p)) != i))
 				malloc_corruption("malloc_consolidate(): "
 						  "invalid chunk size",

@@ -43,6 +43,7 @@ void ptmalloc_init(void)
 	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE)) {
 		initializing = true;
 		malloc_init_state(&main_arena);
+		malloc_check_from_env();
 		tunables_init();
 		arena_init();
 		__atomic_store_n(&mp_.initialized, true, __ATOMIC_RELEASE);

@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 
+#include "../arena/arena.h"
 #include "internal.h"
 
 /* Hand out @victim for a request of @bytes: flags, perturbation. */
@@ -46,6 +47,19 @@ static struct malloc_chunk *malloc_fastbin(struct malloc_state *av, size_t nb)
 
 	if (victim == NULL)
 		return NULL;
+	if (unlikely(misaligned_chunk(victim))) {
+		malloc_corruption(
+			"malloc(): unaligned fastbin chunk detected 2",
+			chunk2mem(victim));
+		return NULL;
+	}
+	/* glibc checks the new head only on its multi-threaded path. */
+	if (unlikely(victim->fd != NULL && misaligned_chunk(victim->fd) &&
+		     arena_multi_threaded())) {
+		malloc_corruption("malloc(): unaligned fastbin chunk detected",
+				  chunk2mem(victim));
+		return NULL;
+	}
 	if (unlikely(fastbin_index(chunk_size(victim)) != idx)) {
 		malloc_corruption("malloc(): memory corruption (fast)",
 				  chunk2mem(victim));
@@ -97,7 +111,10 @@ static void split_to_unsorted(struct malloc_state *av,
 	}
 	remainder = chunk_at_offset(victim, nb);
 	set_head(remainder, remainder_size | PREV_INUSE);
-	unsorted_insert(av, remainder, errmsg);
+	/* glibc 2.17 reports the chunk being split, not the remainder. */
+	if (unlikely(unsorted_chunks(av)->fd->bk != unsorted_chunks(av)))
+		malloc_corruption(errmsg, chunk2mem(victim));
+	unsorted_insert(av, remainder, NULL);
 	if (in_smallbin_range(nb))
 		av->last_remainder = remainder;
 	set_head(victim, nb | PREV_INUSE);
@@ -131,6 +148,43 @@ static void split_last_remainder(struct malloc_state *av,
 }
 
 /*
+ * Stage 4: the checks on @victim, the oldest unsorted chunk, whose bk is
+ * @bck: glibc 2.17's size check (with 2.17's message), then the checks
+ * of its neighbours glibc 2.29 added.  A report that does not abort lets
+ * the scan carry on, as 2.17 did; only a believable size is followed to
+ * the next chunk.
+ */
+static void unsorted_check(struct malloc_state *av, struct malloc_chunk *victim,
+			   struct malloc_chunk *bck)
+{
+	size_t size = chunk_size(victim);
+	struct malloc_chunk *next = chunk_at_offset(victim, size);
+	void *mem = chunk2mem(victim);
+
+	if (unlikely(chunk_size_nomask(victim) <= CHUNK_HDR_SZ ||
+		     chunk_size_nomask(victim) > av->system_mem)) {
+		malloc_corruption("malloc(): memory corruption", mem);
+		return;
+	}
+	if (unlikely(chunk_size_nomask(next) < CHUNK_HDR_SZ ||
+		     chunk_size_nomask(next) > av->system_mem))
+		malloc_corruption("malloc(): invalid next size (unsorted)",
+				  mem);
+	if (unlikely((next->prev_size & ~SIZE_BITS) != size))
+		malloc_corruption("malloc(): mismatching next->prev_size "
+				  "(unsorted)",
+				  mem);
+	if (unlikely(bck->fd != victim || victim->fd != unsorted_chunks(av)))
+		malloc_corruption("malloc(): unsorted double linked list "
+				  "corrupted",
+				  mem);
+	if (unlikely(prev_inuse(next)))
+		malloc_corruption("malloc(): invalid next->prev_inuse "
+				  "(unsorted)",
+				  mem);
+}
+
+/*
  * Stage 4: empty the unsorted bin, oldest chunk first, at most MAX_ITERS
  * chunks.  Returns a chunk for @nb (the last remainder split or an exact
  * fit) or NULL once every scanned chunk has been filed in its bin.
@@ -146,15 +200,16 @@ static struct malloc_chunk *malloc_unsorted(struct malloc_state *av,
 		struct malloc_chunk *bck = victim->bk;
 		size_t size = chunk_size(victim);
 
-		if (unlikely(chunk_size_nomask(victim) <= CHUNK_HDR_SZ ||
-			     chunk_size_nomask(victim) > av->system_mem))
-			malloc_corruption("malloc(): memory corruption",
-					  chunk2mem(victim));
+		unsorted_check(av, victim, bck);
 		if (in_smallbin_range(nb) && bck == unsorted &&
 		    victim == av->last_remainder && size > nb + MINSIZE) {
 			split_last_remainder(av, victim, size, nb);
 			return victim;
 		}
+		if (unlikely(bck->fd != victim))
+			malloc_corruption(
+				"malloc(): corrupted unsorted chunks 3",
+				chunk2mem(victim));
 		unsorted->bk = bck;
 		bck->fd = unsorted;
 		if (size == nb) {
@@ -244,6 +299,9 @@ static struct malloc_chunk *malloc_top(struct malloc_state *av, size_t nb)
 	struct malloc_chunk *victim = av->top;
 	size_t size = chunk_size(victim);
 
+	if (unlikely(size > av->system_mem))
+		malloc_corruption("malloc(): corrupted top size",
+				  chunk2mem(victim));
 	if (size < nb + MINSIZE)
 		return NULL;
 	av->top = chunk_at_offset(victim, nb);

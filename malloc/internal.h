@@ -280,6 +280,20 @@ pt_hidden void *int_memalign(struct malloc_state *av, size_t alignment,
 
 /* malloc/printerr.c */
 pt_hidden void malloc_printerr(int action, const char *str, void *ptr);
+pt_hidden pt_noreturn void malloc_assert_fail(const char *assertion,
+					      const char *file,
+					      unsigned int line,
+					      const char *function);
+
+/*
+ * glibc's assert() inside malloc (glibc is built with assertions on):
+ * a failure is reported in glibc 2.17's format and aborts, whatever
+ * M_CHECK_ACTION says.
+ */
+#define malloc_assert(expr) \
+	(likely(expr) ?     \
+		 (void)0 :  \
+		 malloc_assert_fail(#expr, __FILE__, __LINE__, __func__))
 
 /* Report a corruption with the current M_CHECK_ACTION. */
 static inline void malloc_corruption(const char *str, void *ptr)
@@ -289,6 +303,12 @@ static inline void malloc_corruption(const char *str, void *ptr)
 
 /* malloc/init.c */
 pt_hidden void ptmalloc_init(void);
+
+/* malloc/malloc_check.c */
+pt_hidden extern bool using_malloc_checking;
+pt_hidden void malloc_check_init(void);
+pt_hidden void malloc_check_from_env(void);
+pt_hidden size_t malloc_check_usable_size(void *mem);
 
 /* malloc/mallopt.c: the setters mallopt() and the tunables share. */
 pt_hidden int do_set_mxfast(size_t value);

@@ -51,13 +51,15 @@ static void *malloc_in_arena(struct malloc_state **avp, size_t bytes)
 /* malloc(): @bytes of uninitialised memory, or NULL with ENOMEM. */
 void *ptm_malloc(size_t bytes)
 {
-	void *(*hook)(size_t, const void *) = ptm_malloc_hook;
+	void *(*hook)(size_t, const void *);
 	struct malloc_state *av;
 	void *mem;
 
+	/* First: the initialisation may install hooks (MALLOC_CHECK_). */
+	malloc_init_once();
+	hook = ptm_malloc_hook;
 	if (unlikely(hook != NULL))
 		return hook(bytes, __builtin_return_address(0));
-	malloc_init_once();
 	av = arena_get(bytes);
 	mem = malloc_in_arena(&av, bytes);
 	if (av != NULL)
@@ -155,11 +157,11 @@ void *ptm_calloc(size_t n, size_t elem_size)
 		errno = ENOMEM;
 		return NULL;
 	}
+	malloc_init_once();
 	if (unlikely(ptm_malloc_hook != NULL)) {
 		mem = ptm_malloc_hook(bytes, __builtin_return_address(0));
 		return mem != NULL ? memset(mem, 0, bytes) : NULL;
 	}
-	malloc_init_once();
 	av = arena_get(bytes);
 	oldtop = av != NULL ? av->top : NULL;
 	oldtopsize = av != NULL ? calloc_fresh_limit(av) : 0;
@@ -190,6 +192,8 @@ size_t ptm_malloc_usable_size(void *mem)
 
 	if (mem == NULL)
 		return 0;
+	if (unlikely(using_malloc_checking))
+		return malloc_check_usable_size(mem);
 	p = mem2chunk(mem);
 	if (chunk_is_mmapped(p))
 		return chunk_size(p) - CHUNK_HDR_SZ;

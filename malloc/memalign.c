@@ -94,10 +94,14 @@ void *int_memalign(struct malloc_state *av, size_t alignment, size_t bytes)
  */
 static void *mid_memalign(size_t alignment, size_t bytes, const void *caller)
 {
-	void *(*hook)(size_t, size_t, const void *) = ptm_memalign_hook;
+	void *(*hook)(size_t, size_t, const void *);
 	struct malloc_state *av;
 	void *mem;
 
+	/* First: the initialisation may install hooks (MALLOC_CHECK_). */
+	if (unlikely(!mp_.initialized))
+		ptmalloc_init();
+	hook = ptm_memalign_hook;
 	if (unlikely(hook != NULL))
 		return hook(alignment, bytes, caller);
 	if (alignment <= MALLOC_ALIGNMENT)
@@ -115,8 +119,6 @@ static void *mid_memalign(size_t alignment, size_t bytes, const void *caller)
 			a <<= 1;
 		alignment = a;
 	}
-	if (!mp_.initialized)
-		ptmalloc_init();
 	av = arena_get(bytes + alignment + MINSIZE);
 	if (av == NULL) {
 		errno = ENOMEM;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Reporting heap corruption, as glibc 2.17's malloc_printerr() did.
+ * Reporting heap corruption, as glibc 2.17's malloc_printerr() and
+ * __libc_message() did, and glibc 2.17's failed-assertion report.
  *
  * The action (M_CHECK_ACTION, default 3) is a set of bits: 1 prints a
  * report, 2 aborts, 4 (with 1) shortens the report to the bare message.
  * The long report is
  *     *** Error in `PROG': MESSAGE: 0x<16 hex digits> ***
+ * An aborting action that printed something then adds the backtrace and
+ * the process's memory map (sysdeps/linux/fatal.c) before the abort.
  * The report is written with one write to standard error and nothing is
  * allocated on the way, since the heap is not to be trusted.
  */
@@ -15,8 +18,10 @@
 
 #include "internal.h"
 #include "os.h"
+#include "ptmalloc.h"
 
 extern char *program_invocation_name;
+extern char *program_invocation_short_name;
 
 /* Append @s to the buffer @buf of @cap bytes at *@len. */
 static void append(char *buf, size_t cap, size_t *len, const char *s)
@@ -29,7 +34,7 @@ static void append(char *buf, size_t cap, size_t *len, const char *s)
 	*len += n;
 }
 
-/* Append @v as 16 lower-case hex digits. */
+/* Append @v as 2 * sizeof(uintptr_t) lower-case hex digits. */
 static void append_hex(char *buf, size_t cap, size_t *len, uintptr_t v)
 {
 	char digits[2 * sizeof(uintptr_t) + 1];
@@ -40,6 +45,115 @@ static void append_hex(char *buf, size_t cap, size_t *len, uintptr_t v)
 	}
 	digits[2 * sizeof(uintptr_t)] = '\0';
 	append(buf, cap, len, digits);
+}
+
+/* Append @v in decimal. */
+static void append_dec(char *buf, size_t cap, size_t *len, unsigned int v)
+{
+	char digits[16];
+	int i = sizeof(digits) - 1;
+
+	digits[i] = '\0';
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	append(buf, cap, len, digits + i);
+}
+
+/*
+ * The allocator of last resort.  backtrace() loads libgcc_s the first
+ * time it runs, and the dynamic loader calls malloc.  Where this library
+ * is the process's malloc (the drop-in libptmalloc.so) that call would
+ * come back into the allocator while the failed operation still holds
+ * an arena lock, and wait for it forever: the deadlock glibc 2.17 had
+ * (BZ 16159).  So before the backtrace the hooks are pointed at these
+ * functions, which carve blocks out of a static buffer and never free
+ * anything: the process aborts right afterwards.  In the static library
+ * the loader's malloc is glibc's, and they are not called at all.
+ */
+#define EMERGENCY_BYTES (64 * 1024)
+
+static _Alignas(MALLOC_ALIGNMENT) char emergency_buf[EMERGENCY_BYTES];
+static size_t emergency_used;
+
+/* @bytes at a multiple of @align (a power of two); its size before it. */
+static void *emergency_alloc(size_t align, size_t bytes)
+{
+	size_t used = __atomic_load_n(&emergency_used, __ATOMIC_RELAXED);
+	size_t start;
+
+	if (align < MALLOC_ALIGNMENT)
+		align = MALLOC_ALIGNMENT;
+	do {
+		start = (used + sizeof(size_t) + align - 1) & ~(align - 1);
+		if (align > EMERGENCY_BYTES || bytes > EMERGENCY_BYTES ||
+		    start + bytes > EMERGENCY_BYTES) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	} while (!__atomic_compare_exchange_n(
+		&emergency_used, &used, start + bytes, false, __ATOMIC_RELAXED,
+		__ATOMIC_RELAXED));
+	((size_t *)(emergency_buf + start))[-1] = bytes;
+	return emergency_buf + start;
+}
+
+static void *emergency_malloc(size_t bytes, const void *caller)
+{
+	(void)caller;
+	return emergency_alloc(MALLOC_ALIGNMENT, bytes);
+}
+
+static void emergency_free(void *mem, const void *caller)
+{
+	(void)mem;
+	(void)caller;
+}
+
+/* realloc: a new block holding what fits of the old one. */
+static void *emergency_realloc(void *mem, size_t bytes, const void *caller)
+{
+	struct malloc_chunk *p = mem2chunk(mem);
+	size_t old;
+	void *new;
+
+	(void)caller;
+	if (mem != NULL && bytes == 0)
+		return NULL;
+	new = emergency_alloc(MALLOC_ALIGNMENT, bytes);
+	if (new == NULL || mem == NULL)
+		return new;
+	if ((char *)mem > emergency_buf &&
+	    (char *)mem < emergency_buf + EMERGENCY_BYTES)
+		old = ((size_t *)mem)[-1];
+	else
+		old = chunk_size(p) -
+		      (chunk_is_mmapped(p) ? CHUNK_HDR_SZ : SIZE_SZ);
+	return memcpy(new, mem, old < bytes ? old : bytes);
+}
+
+static void *emergency_memalign(size_t align, size_t bytes, const void *caller)
+{
+	size_t a = MALLOC_ALIGNMENT;
+
+	(void)caller;
+	while (a < align && a != 0)
+		a <<= 1;
+	return emergency_alloc(a != 0 ? a : align, bytes);
+}
+
+/*
+ * The backtrace and memory-map sections of an aborting report, with
+ * every later allocation served by the emergency allocator.
+ */
+static void report_context(void)
+{
+	ptm_free_hook = emergency_free;
+	ptm_realloc_hook = emergency_realloc;
+	ptm_memalign_hook = emergency_memalign;
+	ptm_malloc_hook = emergency_malloc;
+	os_write_fatal_context();
 }
 
 /*
@@ -55,7 +169,6 @@ void malloc_printerr(int action, const char *str, void *ptr)
 	if ((action & 5) == 5) {
 		append(buf, sizeof(buf), &len, str);
 		append(buf, sizeof(buf), &len, "\n");
-		os_write_stderr(buf, len);
 	} else if (action & 1) {
 		append(buf, sizeof(buf), &len, "*** Error in `");
 		append(buf, sizeof(buf), &len,
@@ -66,9 +179,41 @@ void malloc_printerr(int action, const char *str, void *ptr)
 		append(buf, sizeof(buf), &len, ": 0x");
 		append_hex(buf, sizeof(buf), &len, (uintptr_t)ptr);
 		append(buf, sizeof(buf), &len, " ***\n");
-		os_write_stderr(buf, len);
 	}
-	if (action & 2)
+	if (len > 0)
+		os_write_stderr(buf, len);
+	if (action & 2) {
+		if (len > 0)
+			report_context();
 		os_abort();
+	}
 	errno = saved_errno;
+}
+
+/*
+ * A failed malloc_assert(): glibc 2.17's __malloc_assert() report
+ *     PROG: FILE:LINE: FUNCTION: Assertion `EXPR' failed.
+ * then abort, whatever M_CHECK_ACTION says.
+ */
+void malloc_assert_fail(const char *assertion, const char *file,
+			unsigned int line, const char *function)
+{
+	const char *prog = program_invocation_short_name;
+	char buf[1024];
+	size_t len = 0;
+
+	if (prog == NULL)
+		prog = "";
+	append(buf, sizeof(buf), &len, prog);
+	append(buf, sizeof(buf), &len, prog[0] != '\0' ? ": " : "");
+	append(buf, sizeof(buf), &len, file);
+	append(buf, sizeof(buf), &len, ":");
+	append_dec(buf, sizeof(buf), &len, line);
+	append(buf, sizeof(buf), &len, ": ");
+	append(buf, sizeof(buf), &len, function);
+	append(buf, sizeof(buf), &len, ": Assertion `");
+	append(buf, sizeof(buf), &len, assertion);
+	append(buf, sizeof(buf), &len, "' failed.\n");
+	os_write_stderr(buf, len);
+	os_abort();
 }

@@ -59,6 +59,14 @@ extern void *(*volatile ptm_memalign_hook)(size_t alignment, size_t size,
 					   const void *caller);
 
 /*
+ * Switch on the checking layer MALLOC_CHECK_ selects (glibc 2.17's
+ * __malloc_check_init): magic bytes after each block, checked free and
+ * realloc, every block from the main arena.  Call it before the first
+ * allocation; blocks allocated earlier fail the checks.
+ */
+void ptm_malloc_check_init(void);
+
+/*
  * mtrace() and muntrace(): log every allocation and free to the file
  * named by the MALLOC_TRACE environment variable, in glibc's format
  * (glibc 2.36's caller form), for glibc's `mtrace` script.  See

@@ -69,15 +69,18 @@ static void *realloc_move(struct malloc_state *av, struct malloc_chunk *oldp,
 void *int_realloc(struct malloc_state *av, struct malloc_chunk *oldp,
 		  size_t oldsize, size_t nb)
 {
-	struct malloc_chunk *next = chunk_at_offset(oldp, oldsize);
-	size_t nextsize = chunk_size(next);
+	struct malloc_chunk *next;
+	size_t nextsize;
 
+	/* Before anything is read through the old size. */
 	if (unlikely(chunk_size_nomask(oldp) <= CHUNK_HDR_SZ ||
 		     oldsize >= av->system_mem)) {
 		malloc_corruption("realloc(): invalid old size",
 				  chunk2mem(oldp));
 		return NULL;
 	}
+	next = chunk_at_offset(oldp, oldsize);
+	nextsize = chunk_size(next);
 	if (unlikely(chunk_size_nomask(next) <= CHUNK_HDR_SZ ||
 		     nextsize >= av->system_mem)) {
 		malloc_corruption("realloc(): invalid next size",

@@ -247,6 +247,7 @@ void *sysmalloc(size_t nb, struct malloc_state *av)
 	struct malloc_chunk *p;
 	size_t size;
 	void *mem;
+	size_t old_size;
 
 	if (av == NULL ||
 	    (nb >= mp_.mmap_threshold && mp_.n_mmaps < mp_.n_mmaps_max)) {
@@ -259,6 +260,11 @@ void *sysmalloc(size_t nb, struct malloc_state *av)
 		}
 		tried_mmap = true;
 	}
+	/* glibc's check that top is the initial one or a sane chunk. */
+	old_size = chunk_size(av->top);
+	malloc_assert((av->top == initial_top(av) && old_size == 0) ||
+		      (old_size >= MINSIZE && prev_inuse(av->top) &&
+		       ((uintptr_t)av->top + old_size) % os_page_size() == 0));
 	if (av != &main_arena) {
 		mem = grow_sub_heap(av, nb, tried_mmap);
 		if (mem != NULL)

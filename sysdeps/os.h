@@ -54,6 +54,12 @@ pt_hidden int os_madvise(void *addr, size_t len, int advice);
 /* Write @len bytes to standard error without allocating. */
 pt_hidden void os_write_stderr(const char *buf, size_t len);
 
+/*
+ * Write the backtrace and memory-map sections glibc 2.17 added to an
+ * aborting report (sysdeps/linux/fatal.c).  backtrace() may call malloc.
+ */
+pt_hidden void os_write_fatal_context(void);
+
 /* End the process with SIGABRT, dumping coverage data first if built so. */
 pt_hidden pt_noreturn void os_abort(void);
 

@@ -82,6 +82,12 @@ struct exp_figure {
 	FIG(id, what " uordblks", run, pre "uordblks", uo),              \
 	FIG(id, what " fordblks", run, pre "fordblks", fo),              \
 	FIG(id, what " keepcost", run, pre "keepcost", kc)
+
+/* E-6.2: stdout lines, stderr class and signal of one run. */
+#define CHK(what, run, lines, class, sig)                                  \
+	FIG("E-6.2", what ": stdout lines", run, "stdout_lines", lines),   \
+	FIG("E-6.2", what ": stderr class", run, "stderr_class", class),   \
+	FIG("E-6.2", what ": signal", run, "signal", sig)
 /* clang-format on */
 
 static const struct exp_figure exp_figures[] = {
@@ -684,8 +690,28 @@ static const struct exp_figure exp_figures[] = {
 	    "arena_before", 20488192),
 	FIG("E-5.3", "  arena bytes after", "exp_trim arena", "arena_after",
 	    20488192),
+
+	/*
+	 * E-6.2: the double-free program (check_double_free) under each
+	 * MALLOC_CHECK_, and without it; per run: the lines of "first",
+	 * "second" printed, the stderr class (check_report.h: 0 nothing,
+	 * 1 long line, 2 short line, 3 long + backtrace + memory map,
+	 * 4 short + both, 9 other) and the ending signal (0: exit 0).
+	 */
+	CHK("MALLOC_CHECK_=0", "exp_check_action 0", 2, 0, 0),
+	CHK("MALLOC_CHECK_=1", "exp_check_action 1", 2, 1, 0),
+	CHK("MALLOC_CHECK_=2", "exp_check_action 2", 1, 0, 6),
+	CHK("MALLOC_CHECK_=3", "exp_check_action 3", 1, 3, 6),
+	CHK("MALLOC_CHECK_=5", "exp_check_action 5", 2, 2, 0),
+	CHK("MALLOC_CHECK_=7", "exp_check_action 7", 1, 4, 6),
+	CHK("unset, p in top (top)", "exp_check_action top", 1, 3, 6),
+	CHK("unset, next in use (!prev)", "exp_check_action prev", 1, 3, 6),
+	CHK("unset, fast bin (fasttop)", "exp_check_action fasttop", 1, 3, 6),
+	CHK("mallopt(M_CHECK_ACTION, 1)", "exp_check_action mallopt1", 2, 1, 0),
+	CHK("mallopt(M_CHECK_ACTION, 5)", "exp_check_action mallopt5", 2, 2, 0),
 };
 
 #undef MI
+#undef CHK
 
 #endif /* PTM_EXP_FIGURES_H */

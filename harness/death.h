@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Death tests that pin the exact report: the test forks, the child
+ * corrupts a heap on purpose and trips a check, and the parent reads
+ * the child's standard error through a pipe and its wait status
+ * (Criterion's .signal alone could not check the text).
+ *
+ *	death_run(fn, arg, &d)	run fn(arg) in a child; d.err, d.status,
+ *				d.notes[] (values the child sent with
+ *				death_note(), e.g. the pointer the report
+ *				will name)
+ *	expect_report(&d, action, msg, ptr)
+ *				d.err is exactly what M_CHECK_ACTION
+ *				@action prints for @msg at @ptr, and the
+ *				child aborted or exited 0 accordingly
+ *
+ * The child starts on a private simulated break (death_setup), so chunk
+ * addresses do not depend on the test process's own heap.  A child that
+ * survives ends with _exit() after dumping coverage data in coverage
+ * builds, as os_abort() does for one that aborts.
+ */
+#ifndef PTM_DEATH_H
+#define PTM_DEATH_H
+
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(PTM_COVERAGE) && defined(__GNUC__) && !defined(__clang__)
+#include <gcov.h>
+#define DEATH_GCOV_DUMP() __gcov_dump()
+#else
+#define DEATH_GCOV_DUMP() ((void)0)
+#endif
+
+#include "programs/check_report.h"
+#include "ptmalloc.h"
+
+#define DEATH_MAX_NOTES 8
+
+/**
+ * struct death - what a child left behind.
+ * @status: its wait status.
+ * @err: its standard error (NUL-terminated, truncated to the buffer).
+ * @notes: the values it sent with death_note(), in order.
+ * @nnotes: how many.
+ */
+struct death {
+	int status;
+	char err[65536];
+	uintptr_t notes[DEATH_MAX_NOTES];
+	int nnotes;
+};
+
+/* In the child: the write end of the notes pipe. */
+static int death_note_fd = -1;
+
+/* In the child: send @v to the parent. */
+static inline void death_note(uintptr_t v)
+{
+	ssize_t r = write(death_note_fd, &v, sizeof(v));
+
+	(void)r;
+}
+
+/* In the child: end with @code (coverage data written first). */
+static inline void death_exit(int code)
+{
+	DEATH_GCOV_DUMP();
+	_exit(code);
+}
+
+/*
+ * In the child, before any allocation: a private simulated break, then
+ * mallopt(M_CHECK_ACTION, @action) unless @action is negative.
+ */
+static inline void death_setup(int action)
+{
+	if (ptm_debug_simulate_brk(1UL << 30) != 0)
+		death_exit(90);
+	if (action >= 0 && ptm_mallopt(M_CHECK_ACTION, action) != 1)
+		death_exit(91);
+}
+
+/* Read @fd to EOF into @buf (NUL-terminated, truncated); the length. */
+static inline size_t death_read(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	char sink[4096];
+
+	for (;;) {
+		char *dst = len < cap - 1 ? buf + len : sink;
+		size_t room = len < cap - 1 ? cap - 1 - len : sizeof(sink);
+		ssize_t n = read(fd, dst, room);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (dst != sink)
+			len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/* Run @fn(@arg) in a child; fill @d. */
+static inline void death_run(void (*fn)(int), int arg, struct death *d)
+{
+	int err[2], notes[2];
+	size_t n;
+	pid_t pid;
+
+	memset(d, 0, sizeof(*d));
+	cr_assert(eq(int, pipe(err), 0));
+	cr_assert(eq(int, pipe(notes), 0));
+	pid = fork();
+	cr_assert(ge(int, pid, 0));
+	if (pid == 0) {
+		dup2(err[1], 2);
+		close(err[0]);
+		close(err[1]);
+		close(notes[0]);
+		death_note_fd = notes[1];
+		fn(arg);
+		death_exit(0);
+	}
+	close(err[1]);
+	close(notes[1]);
+	death_read(err[0], d->err, sizeof(d->err));
+	n = (size_t)read(notes[0], d->notes, sizeof(d->notes));
+	d->nnotes = (int)(n / sizeof(uintptr_t));
+	close(err[0]);
+	close(notes[0]);
+	while (waitpid(pid, &d->status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Assert the child was killed by SIGABRT. */
+static inline void expect_abort(const struct death *d)
+{
+	cr_assert(ne(int, WIFSIGNALED(d->status), 0),
+		  "child status %#x, stderr: %s", d->status, d->err);
+	cr_assert(eq(int, WTERMSIG(d->status), SIGABRT));
+}
+
+/* Assert the child exited with status 0. */
+static inline void expect_exit0(const struct death *d)
+{
+	cr_assert(ne(int, WIFEXITED(d->status), 0),
+		  "child status %#x, stderr: %s", d->status, d->err);
+	cr_assert(eq(int, WEXITSTATUS(d->status), 0), "stderr: %s", d->err);
+}
+
+/* Whether a line of the maps text @maps covers the address @a. */
+static inline bool maps_cover(const char *maps, uintptr_t a)
+{
+	for (const char *l = maps; *l != '\0';) {
+		char *end;
+		unsigned long lo = strtoul(l, &end, 16);
+		unsigned long hi = strtoul(end + 1, NULL, 16);
+
+		if (a >= lo && a < hi)
+			return true;
+		l = strchr(l, '\n');
+		if (l == NULL)
+			break;
+		l++;
+	}
+	return false;
+}
+
+/*
+ * Assert the child's stderr is exactly the report of @msg at @ptr under
+ * M_CHECK_ACTION @action (glibc 2.17's malloc_printerr), that an
+ * aborting action aborted and another let the child finish, and, with a
+ * backtrace and @cover, that the memory map covers @ptr.
+ */
+static inline void expect_report_ex(const struct death *d, int action,
+				    const char *msg, uintptr_t ptr, bool cover)
+{
+	char line[512];
+	const char *rest;
+
+	if ((action & 5) == 5)
+		report_short(line, sizeof(line), msg);
+	else if (action & 1)
+		report_long(line, sizeof(line), program_invocation_name, msg,
+			    ptr);
+	else
+		line[0] = '\0';
+	cr_assert(eq(int, strncmp(d->err, line, strlen(line)), 0),
+		  "expected \"%s\", got \"%s\"", line, d->err);
+	rest = d->err + strlen(line);
+	if (action & 2)
+		expect_abort(d);
+	else
+		expect_exit0(d);
+	if ((action & 2) == 0 || line[0] == '\0') {
+		cr_assert(eq(str, (char *)rest, ""));
+		return;
+	}
+	cr_assert(eq(ptr, (void *)report_context_end(rest, 3),
+		     (void *)(d->err + strlen(d->err))),
+		  "bad backtrace or memory map: %s", rest);
+	if (cover)
+		cr_assert(
+			maps_cover(strstr(rest, "Memory map: ========\n") + 21,
+				   ptr),
+			"the memory map does not cover %#lx",
+			(unsigned long)ptr);
+}
+
+/* expect_report_ex() with the memory map covering @ptr. */
+static inline void expect_report(const struct death *d, int action,
+				 const char *msg, uintptr_t ptr)
+{
+	expect_report_ex(d, action, msg, ptr, true);
+}
+
+#endif /* PTM_DEATH_H */

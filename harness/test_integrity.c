@@ -1,0 +1,929 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * One death test per integrity check of the allocator (docs/debugging.md
+ * lists them): a child corrupts its heap on purpose, trips the check,
+ * and the exact report is asserted (harness/death.h): glibc's message,
+ * the pointer it names, the shape M_CHECK_ACTION gives it (1 long line
+ * and carry on, 2 silent abort, 3 long line + backtrace + memory map +
+ * abort, 5 short line and carry on, 7 short line + backtrace + memory
+ * map + abort, 0 nothing), and SIGABRT or a normal exit.
+ *
+ * Layouts are those of x86_64 (SIZE_SZ 8, chunk = user pointer - 16):
+ * malloc(24) is a 32-byte chunk, malloc(100) 112, malloc(200) 208,
+ * malloc(1000) 1008, malloc(2000) 2016, malloc(2016) 2032; chunks of at
+ * most 128 bytes go to the fast bins; 2016 and 2032 share large bin 79.
+ * Every child runs on a fresh simulated break, so consecutive requests
+ * are consecutive chunks and the last one borders top.
+ */
+#include <pthread.h>
+#include <stdio.h>
+
+#include "death.h"
+
+/* Word @i of the chunk of user pointer @p: -2 prev_size, -1 size,
+ * 0 fd, 1 bk, 2 fd_nextsize, 3 bk_nextsize. */
+#define W(p, i) (((size_t *)(p))[i])
+
+/* The chunk address of user pointer @p, as the list words hold it. */
+static size_t chunk_of(void *p)
+{
+	return (size_t)p - 16;
+}
+
+/* Allocate @n bytes in the child, or end it with status 92. */
+static void *xmalloc(size_t n)
+{
+	void *p = ptm_malloc(n);
+
+	if (p == NULL)
+		death_exit(92);
+	return p;
+}
+
+/* A pointer 8 bytes into user block @p: a misaligned chunk address. */
+static size_t misaligned_in(void *p)
+{
+	return chunk_of(p) + 8;
+}
+
+/* Run @fn(@action) and expect the report of @msg at the noted pointer. */
+static void check(void (*fn)(int), int action, const char *msg)
+{
+	struct death d;
+
+	death_run(fn, action, &d);
+	cr_assert(ge(int, d.nnotes, 1), "child status %#x, stderr: %s",
+		  d.status, d.err);
+	expect_report(&d, action, msg, d.notes[0]);
+}
+
+/* ---- free() ------------------------------------------------------------ */
+
+static void free_misaligned(int action)
+{
+	char *p;
+
+	death_setup(action);
+	p = xmalloc(100);
+	memset(p, 0, 100);
+	death_note((uintptr_t)(p + 8));
+	ptm_free(p + 8);
+}
+
+Test(integrity, free_invalid_pointer)
+{
+	check(free_misaligned, 3, "free(): invalid pointer");
+}
+
+static void free_bad_size(int action)
+{
+	void *p;
+
+	death_setup(action);
+	p = xmalloc(100);
+	W(p, -1) = 0x11;
+	death_note((uintptr_t)p);
+	ptm_free(p);
+	/* Action 1 carries on: the free was abandoned. */
+	death_note(W(p, -1));
+}
+
+Test(integrity, free_invalid_size_action1_continues)
+{
+	struct death d;
+
+	death_run(free_bad_size, 1, &d);
+	expect_report(&d, 1, "free(): invalid size", d.notes[0]);
+	cr_assert(eq(int, d.nnotes, 2));
+	cr_assert(eq(u64, d.notes[1], 0x11));
+}
+
+static void free_fast_bad_next(int action)
+{
+	char *p;
+
+	death_setup(action);
+	p = xmalloc(24);
+	W(p + 32, -1) = 0; /* top's size */
+	death_note((uintptr_t)p);
+	ptm_free(p);
+}
+
+Test(integrity, free_invalid_next_size_fast)
+{
+	check(free_fast_bad_next, 3, "free(): invalid next size (fast)");
+}
+
+static void fast_double_free(int action)
+{
+	void *p;
+
+	death_setup(action);
+	p = xmalloc(24);
+	death_note((uintptr_t)p);
+	ptm_free(p);
+	ptm_free(p);
+}
+
+Test(integrity, double_free_fasttop_action5_short)
+{
+	check(fast_double_free, 5, "double free or corruption (fasttop)");
+}
+
+Test(integrity, double_free_fasttop_action0_silent)
+{
+	check(fast_double_free, 0, "double free or corruption (fasttop)");
+}
+
+Test(integrity, double_free_fasttop_action7)
+{
+	check(fast_double_free, 7, "double free or corruption (fasttop)");
+}
+
+static void fastbin_entry(int action)
+{
+	void *a, *b;
+
+	death_setup(action);
+	a = xmalloc(24);
+	b = xmalloc(24);
+	ptm_free(a);
+	W(a, -1) = 0x31; /* the head now claims the 48-byte bin */
+	death_note((uintptr_t)b);
+	ptm_free(b);
+}
+
+Test(integrity, invalid_fastbin_entry)
+{
+	check(fastbin_entry, 3, "invalid fastbin entry (free)");
+}
+
+static void top_double_free(int action)
+{
+	void *p;
+
+	death_setup(action);
+	p = xmalloc(1000);
+	death_note((uintptr_t)p);
+	ptm_free(p);
+	ptm_free(p);
+}
+
+Test(integrity, double_free_top)
+{
+	check(top_double_free, 3, "double free or corruption (top)");
+}
+
+static void free_out(int action)
+{
+	char *p, *g, *top;
+
+	death_setup(action);
+	p = xmalloc(2000);
+	g = xmalloc(100);
+	top = g + 112;
+	/* p's size now reaches exactly the end of top. */
+	W(p, -1) = ((size_t)top - 16 + (W(top, -1) & ~7UL) - chunk_of(p)) | 1;
+	death_note((uintptr_t)p);
+	ptm_free(p);
+}
+
+Test(integrity, double_free_out)
+{
+	check(free_out, 3, "double free or corruption (out)");
+}
+
+static void prev_double_free(int action)
+{
+	void *p;
+
+	death_setup(action);
+	p = xmalloc(2000);
+	xmalloc(2000);
+	death_note((uintptr_t)p);
+	ptm_free(p);
+	ptm_free(p);
+}
+
+Test(integrity, double_free_prev_action2_silent_abort)
+{
+	check(prev_double_free, 2, "double free or corruption (!prev)");
+}
+
+Test(integrity, double_free_prev)
+{
+	check(prev_double_free, 3, "double free or corruption (!prev)");
+}
+
+static void free_normal_bad_next(int action)
+{
+	void *p, *g;
+
+	death_setup(action);
+	p = xmalloc(2000);
+	g = xmalloc(100);
+	W(g, -1) = 0x1;
+	death_note((uintptr_t)p);
+	ptm_free(p);
+}
+
+Test(integrity, free_invalid_next_size_normal)
+{
+	check(free_normal_bad_next, 3, "free(): invalid next size (normal)");
+}
+
+static void prev_size_consolidating(int action)
+{
+	void *a, *b;
+
+	death_setup(action);
+	a = xmalloc(2000);
+	b = xmalloc(2000);
+	xmalloc(100);
+	ptm_free(a);
+	W(a, -1) = 2032 | 1; /* b's prev_size still says 2016 */
+	death_note((uintptr_t)a);
+	ptm_free(b);
+}
+
+Test(integrity, corrupted_size_vs_prev_size_while_consolidating)
+{
+	check(prev_size_consolidating, 3,
+	      "corrupted size vs. prev_size while consolidating");
+}
+
+/* a, b, c of 2016 bytes; b freed (unsorted); @corrupt; then free(a). */
+static void unlink_next(int action, int corrupt)
+{
+	void *a, *b, *c;
+
+	death_setup(action);
+	a = xmalloc(2000);
+	b = xmalloc(2000);
+	c = xmalloc(2000);
+	ptm_free(b);
+	if (corrupt == 0) {
+		W(c, -2) = 0x1000;
+	} else {
+		W(a, 1) = 0;
+		W(b, 0) = chunk_of(a); /* a's bk does not lead back */
+	}
+	death_note(chunk_of(b));
+	ptm_free(a);
+}
+
+static void unlink_prev_size(int action)
+{
+	unlink_next(action, 0);
+}
+
+static void unlink_fd(int action)
+{
+	unlink_next(action, 1);
+}
+
+Test(integrity, corrupted_size_vs_prev_size)
+{
+	check(unlink_prev_size, 3, "corrupted size vs. prev_size");
+}
+
+Test(integrity, corrupted_double_linked_list_action1)
+{
+	check(unlink_fd, 1, "corrupted double-linked list");
+}
+
+/*
+ * X (2016) filed in large bin 79 by a malloc(3000) that top serves, with
+ * g1 (2016), g2 (100), V (2032) and a 100-byte guard after it: the
+ * setup of the large-bin tests.  (Any later small request would be
+ * split off X.)
+ */
+static void large_bin_setup(int action, void **x, void **g1, void **g2,
+			    void **v)
+{
+	death_setup(action);
+	*x = xmalloc(2000);
+	*g1 = xmalloc(2000);
+	*g2 = xmalloc(100);
+	*v = xmalloc(2016);
+	xmalloc(100);
+	ptm_free(*x);
+	xmalloc(3000);
+}
+
+static void nextsize_unlink(int action)
+{
+	void *x, *g1, *g2, *v;
+
+	large_bin_setup(action, &x, &g1, &g2, &v);
+	W(x, 2) = chunk_of(g2); /* g2's bk_nextsize (0) is not x */
+	death_note(chunk_of(x));
+	ptm_free(g1);
+}
+
+Test(integrity, corrupted_double_linked_list_not_small)
+{
+	check(nextsize_unlink, 3, "corrupted double-linked list (not small)");
+}
+
+/* ---- malloc(): fast and small bins ------------------------------------- */
+
+static void fast_bad_size(int action)
+{
+	void *a;
+
+	death_setup(action);
+	a = xmalloc(24);
+	ptm_free(a);
+	W(a, -1) = 0x31;
+	death_note((uintptr_t)a);
+	xmalloc(24);
+}
+
+Test(integrity, malloc_memory_corruption_fast)
+{
+	check(fast_bad_size, 3, "malloc(): memory corruption (fast)");
+}
+
+/* a, b of 24 bytes freed (b heads the bin); b's fd 8 bytes into a. */
+static void fast_misaligned_next(void **a, void **b)
+{
+	*a = xmalloc(24);
+	*b = xmalloc(24);
+	ptm_free(*a);
+	ptm_free(*b);
+	W(*b, 0) = misaligned_in(*a);
+}
+
+static void fast_misaligned_head(int action)
+{
+	void *a, *b;
+
+	death_setup(action);
+	fast_misaligned_next(&a, &b);
+	xmalloc(24); /* single-threaded: takes b, the bad fd becomes head */
+	death_note(misaligned_in(a) + 16);
+	xmalloc(24);
+}
+
+Test(integrity, malloc_unaligned_fastbin_chunk_2)
+{
+	check(fast_misaligned_head, 3,
+	      "malloc(): unaligned fastbin chunk detected 2");
+}
+
+static void *touch_allocator(void *arg)
+{
+	ptm_free(ptm_malloc(16));
+	return arg;
+}
+
+static void fast_misaligned_next_threaded(int action)
+{
+	pthread_t t;
+	void *a, *b;
+
+	death_setup(action);
+	if (pthread_create(&t, NULL, touch_allocator, NULL) != 0 ||
+	    pthread_join(t, NULL) != 0)
+		death_exit(93);
+	fast_misaligned_next(&a, &b);
+	death_note((uintptr_t)b);
+	xmalloc(24);
+}
+
+Test(integrity, malloc_unaligned_fastbin_chunk_multithreaded)
+{
+	check(fast_misaligned_next_threaded, 3,
+	      "malloc(): unaligned fastbin chunk detected");
+}
+
+static void smallbin_bk(int action)
+{
+	void *a, *g;
+
+	death_setup(action);
+	a = xmalloc(200);
+	g = xmalloc(100);
+	ptm_free(a);
+	xmalloc(300); /* files a in its small bin */
+	W(g, 0) = 0;
+	W(a, 1) = chunk_of(g);
+	death_note((uintptr_t)a);
+	xmalloc(200);
+}
+
+Test(integrity, malloc_smallbin_double_linked_list_corrupted)
+{
+	check(smallbin_bk, 3,
+	      "malloc(): smallbin double linked list corrupted");
+}
+
+/* ---- malloc(): the unsorted bin ---------------------------------------- */
+
+/* a (208) freed into the unsorted bin before g; @kind corrupts. */
+static void unsorted_case(int action, int kind)
+{
+	void *a, *g;
+
+	death_setup(action);
+	a = xmalloc(200);
+	g = xmalloc(100);
+	ptm_free(a);
+	switch (kind) {
+	case 0:
+		W(a, -1) = 0x10000000 | 1;
+		break;
+	case 1:
+		W(g, -1) = 0;
+		break;
+	case 2:
+		W(g, -2) = 0x1000;
+		break;
+	case 3:
+		W(a, 0) = chunk_of(g);
+		break;
+	default:
+		W(g, -1) |= 1;
+		break;
+	}
+	death_note((uintptr_t)a);
+	xmalloc(100);
+}
+
+static void unsorted_size(int action)
+{
+	unsorted_case(action, 0);
+}
+
+static void unsorted_next_size(int action)
+{
+	unsorted_case(action, 1);
+}
+
+static void unsorted_prev_size(int action)
+{
+	unsorted_case(action, 2);
+}
+
+static void unsorted_fd(int action)
+{
+	unsorted_case(action, 3);
+}
+
+static void unsorted_prev_inuse(int action)
+{
+	unsorted_case(action, 4);
+}
+
+Test(integrity, malloc_memory_corruption_unsorted_size)
+{
+	check(unsorted_size, 3, "malloc(): memory corruption");
+}
+
+Test(integrity, malloc_invalid_next_size_unsorted)
+{
+	check(unsorted_next_size, 3, "malloc(): invalid next size (unsorted)");
+}
+
+Test(integrity, malloc_mismatching_next_prev_size_unsorted)
+{
+	check(unsorted_prev_size, 3,
+	      "malloc(): mismatching next->prev_size (unsorted)");
+}
+
+Test(integrity, malloc_unsorted_double_linked_list_corrupted)
+{
+	check(unsorted_fd, 3,
+	      "malloc(): unsorted double linked list corrupted");
+}
+
+Test(integrity, malloc_invalid_next_prev_inuse_unsorted)
+{
+	check(unsorted_prev_inuse, 3,
+	      "malloc(): invalid next->prev_inuse (unsorted)");
+}
+
+/*
+ * A and B (208) unsorted, A the oldest; B's fd, which must lead back to
+ * A, is broken.  Under action 5 both reports appear and the scan goes
+ * on to serve the request.
+ */
+static void unsorted_bck(int action)
+{
+	void *a, *g1, *b;
+
+	death_setup(action);
+	a = xmalloc(200);
+	g1 = xmalloc(100);
+	b = xmalloc(200);
+	xmalloc(100);
+	ptm_free(a);
+	ptm_free(b);
+	W(b, 0) = chunk_of(g1);
+	death_note((uintptr_t)a);
+	death_note((uintptr_t)xmalloc(100));
+}
+
+Test(integrity, malloc_corrupted_unsorted_chunks_3_action5)
+{
+	struct death d;
+
+	death_run(unsorted_bck, 5, &d);
+	expect_exit0(&d);
+	cr_assert(eq(str, d.err,
+		     "malloc(): unsorted double linked list corrupted\n"
+		     "malloc(): corrupted unsorted chunks 3\n"));
+	cr_assert(eq(int, d.nnotes, 2));
+	cr_assert(ne(u64, d.notes[1], 0));
+}
+
+/* ---- malloc(): the large bins ------------------------------------------ */
+
+/* X in bin 79; @kind corrupts X; V (2032) is then filed beside it. */
+static void large_insert(int action, int kind)
+{
+	void *x, *g1, *g2, *v;
+
+	large_bin_setup(action, &x, &g1, &g2, &v);
+	W(g1, 0) = 0;
+	W(g1, 2) = 0;
+	if (kind == 0)
+		W(x, 3) = chunk_of(g1); /* bk_nextsize */
+	else
+		W(x, 1) = chunk_of(g1); /* bk */
+	ptm_free(v);
+	death_note(chunk_of(x));
+	xmalloc(3000);
+}
+
+static void large_nextsize(int action)
+{
+	large_insert(action, 0);
+}
+
+static void large_bk(int action)
+{
+	large_insert(action, 1);
+}
+
+Test(integrity, malloc_largebin_corrupted_nextsize)
+{
+	check(large_nextsize, 3,
+	      "malloc(): largebin double linked list corrupted (nextsize)");
+}
+
+Test(integrity, malloc_largebin_corrupted_bk)
+{
+	check(large_bk, 3,
+	      "malloc(): largebin double linked list corrupted (bk)");
+}
+
+/*
+ * The unsorted bin's header, learnt from a chunk that was alone in it
+ * and then handed out again, so that the bin is empty.
+ */
+static size_t *unsorted_header(void)
+{
+	void *b = xmalloc(200);
+	size_t *h;
+
+	xmalloc(100);
+	ptm_free(b);
+	h = (size_t *)W(b, 0);
+	if (xmalloc(200) != b)
+		death_exit(94);
+	return h;
+}
+
+/*
+ * X in bin 79, the empty unsorted bin's fd pointing at a chunk whose bk
+ * does not lead back; then a request split off X, from its own bin
+ * (@request 1970) or through the binmap (1500).
+ */
+static void unsorted_remainder(int action, size_t request)
+{
+	void *x, *g1, *g2;
+	size_t *h;
+
+	death_setup(action);
+	h = unsorted_header();
+	x = xmalloc(2000);
+	g1 = xmalloc(2000);
+	g2 = xmalloc(100);
+	ptm_free(x);
+	xmalloc(3000);
+	W(g2, 1) = 0;
+	h[2] = chunk_of(g2); /* the header's fd */
+	death_note((uintptr_t)x);
+	xmalloc(request);
+	(void)g1;
+}
+
+static void unsorted_remainder_own_bin(int action)
+{
+	unsorted_remainder(action, 1970);
+}
+
+static void unsorted_remainder_binmap(int action)
+{
+	unsorted_remainder(action, 1500);
+}
+
+Test(integrity, malloc_corrupted_unsorted_chunks)
+{
+	check(unsorted_remainder_own_bin, 3,
+	      "malloc(): corrupted unsorted chunks");
+}
+
+Test(integrity, malloc_corrupted_unsorted_chunks_2)
+{
+	check(unsorted_remainder_binmap, 3,
+	      "malloc(): corrupted unsorted chunks 2");
+}
+
+static void free_unsorted(int action)
+{
+	void *a, *g;
+	size_t *h;
+
+	death_setup(action);
+	h = unsorted_header();
+	g = xmalloc(100);
+	a = xmalloc(2000);
+	xmalloc(100);
+	W(g, 1) = 0;
+	h[2] = chunk_of(g);
+	death_note((uintptr_t)a);
+	ptm_free(a);
+}
+
+Test(integrity, free_corrupted_unsorted_chunks)
+{
+	check(free_unsorted, 3, "free(): corrupted unsorted chunks");
+}
+
+/* ---- malloc(): top ----------------------------------------------------- */
+
+static void top_size(int action)
+{
+	char *p;
+
+	death_setup(action);
+	p = xmalloc(24);
+	W(p + 32, -1) = 0x7ffffff0 | 1; /* the overflow of glibc's example */
+	death_note((uintptr_t)(p + 32));
+	xmalloc(100);
+}
+
+Test(integrity, malloc_corrupted_top_size_action7)
+{
+	check(top_size, 7, "malloc(): corrupted top size");
+}
+
+Test(integrity, malloc_corrupted_top_size)
+{
+	check(top_size, 3, "malloc(): corrupted top size");
+}
+
+/* ---- malloc_consolidate() ---------------------------------------------- */
+
+static void consolidate_size(int action)
+{
+	void *a;
+
+	death_setup(action);
+	a = xmalloc(24);
+	ptm_free(a);
+	W(a, -1) = 0x31;
+	death_note((uintptr_t)a);
+	xmalloc(2000);
+}
+
+Test(integrity, malloc_consolidate_invalid_chunk_size)
+{
+	check(consolidate_size, 3, "malloc_consolidate(): invalid chunk size");
+}
+
+static void consolidate_misaligned(int action)
+{
+	void *a, *b;
+
+	death_setup(action);
+	fast_misaligned_next(&a, &b);
+	death_note(misaligned_in(a) + 16);
+	xmalloc(2000);
+}
+
+Test(integrity, malloc_consolidate_unaligned_fastbin_chunk)
+{
+	check(consolidate_misaligned, 3,
+	      "malloc_consolidate(): unaligned fastbin chunk detected");
+}
+
+static void consolidate_prev_size(int action)
+{
+	void *a, *b;
+
+	death_setup(action);
+	a = xmalloc(200);
+	b = xmalloc(24);
+	xmalloc(100);
+	ptm_free(a);
+	ptm_free(b); /* fast: not merged with a yet */
+	W(a, -1) = 224 | 1;
+	death_note(chunk_of(a));
+	xmalloc(2000);
+}
+
+Test(integrity, corrupted_size_vs_prev_size_in_fastbins)
+{
+	check(consolidate_prev_size, 3,
+	      "corrupted size vs. prev_size in fastbins");
+}
+
+/* ---- realloc() --------------------------------------------------------- */
+
+static void realloc_misaligned(int action)
+{
+	char *p;
+
+	death_setup(action);
+	p = xmalloc(100);
+	memset(p, 0, 100);
+	death_note((uintptr_t)(p + 8));
+	ptm_realloc(p + 8, 200);
+}
+
+Test(integrity, realloc_invalid_pointer)
+{
+	check(realloc_misaligned, 3, "realloc(): invalid pointer");
+}
+
+static void realloc_old_size(int action)
+{
+	void *p;
+
+	death_setup(action);
+	p = xmalloc(200);
+	W(p, -1) = (1UL << 40) | 1; /* nothing may be read through it */
+	death_note((uintptr_t)p);
+	ptm_realloc(p, 300);
+}
+
+Test(integrity, realloc_invalid_old_size)
+{
+	check(realloc_old_size, 3, "realloc(): invalid old size");
+}
+
+static void realloc_next_size(int action)
+{
+	void *p, *g;
+
+	death_setup(action);
+	p = xmalloc(200);
+	g = xmalloc(100);
+	W(g, -1) = 0x1;
+	death_note((uintptr_t)p);
+	death_note((uintptr_t)ptm_realloc(p, 300));
+}
+
+Test(integrity, realloc_invalid_next_size_action1_returns_null)
+{
+	struct death d;
+
+	death_run(realloc_next_size, 1, &d);
+	expect_report(&d, 1, "realloc(): invalid next size", d.notes[0]);
+	cr_assert(eq(int, d.nnotes, 2));
+	cr_assert(eq(u64, d.notes[1], 0));
+}
+
+/* ---- mapped chunks ----------------------------------------------------- */
+
+static void mapped_bad(int action, bool use_realloc)
+{
+	void *p;
+
+	death_setup(action);
+	p = xmalloc(200000);
+	W(p, -2) = 8; /* the mapping would start mid-page */
+	death_note((uintptr_t)p);
+	if (use_realloc)
+		ptm_realloc(p, 300000);
+	else
+		ptm_free(p);
+}
+
+static void munmap_bad(int action)
+{
+	mapped_bad(action, false);
+}
+
+static void mremap_bad(int action)
+{
+	mapped_bad(action, true);
+}
+
+Test(integrity, munmap_chunk_invalid_pointer)
+{
+	check(munmap_bad, 3, "munmap_chunk(): invalid pointer");
+}
+
+Test(integrity, mremap_chunk_invalid_pointer)
+{
+	check(mremap_bad, 3, "mremap_chunk(): invalid pointer");
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+static void stats_misaligned(int action)
+{
+	void *a, *b;
+
+	death_setup(action);
+	fast_misaligned_next(&a, &b);
+	death_note(misaligned_in(a) + 16);
+	if (action == 5) {
+		ptm_mallinfo2();
+	} else {
+		FILE *f = fopen("/dev/null", "w");
+
+		ptm_malloc_info(0, f);
+	}
+}
+
+Test(integrity, int_mallinfo_unaligned_fastbin_chunk_action5)
+{
+	check(stats_misaligned, 5,
+	      "int_mallinfo(): unaligned fastbin chunk detected");
+}
+
+Test(integrity, malloc_info_unaligned_fastbin_chunk)
+{
+	check(stats_misaligned, 3,
+	      "__malloc_info(): unaligned fastbin chunk detected");
+}
+
+/* ---- the break and sysmalloc ------------------------------------------- */
+
+/*
+ * On the real break (no death_setup): lower it under the heap, then
+ * grow.  M_CHECK_ACTION is 0, yet this report always uses action 3.
+ */
+static void break_adjusted(int action)
+{
+	(void)action;
+	if (ptm_mallopt(M_CHECK_ACTION, 0) != 1 ||
+	    ptm_mallopt(M_MMAP_MAX, 0) != 1)
+		death_exit(95);
+	xmalloc(100);
+	if (sbrk(-65536) == (void *)-1)
+		death_exit(96);
+	death_note((uintptr_t)sbrk(0));
+	xmalloc(140000);
+}
+
+Test(integrity, break_adjusted_always_action3)
+{
+	struct death d;
+
+	death_run(break_adjusted, 0, &d);
+	cr_assert(eq(int, d.nnotes, 1), "stderr: %s", d.err);
+	/* The new break ends the heap mapping: no map line covers it. */
+	expect_report_ex(&d, 3, "break adjusted to free malloc space",
+			 d.notes[0], false);
+}
+
+static void top_not_page_aligned(int action)
+{
+	char *p;
+
+	death_setup(action);
+	p = xmalloc(24);
+	W(p + 32, -1) = 0x21;
+	death_note((uintptr_t)p);
+	xmalloc(100000);
+}
+
+Test(integrity, sysmalloc_assertion_ignores_action)
+{
+	static const char tail[] =
+		": sysmalloc: Assertion `(av->top == initial_top(av) && "
+		"old_size == 0) || (old_size >= MINSIZE && "
+		"prev_inuse(av->top) && ((uintptr_t)av->top + old_size) % "
+		"os_page_size() == 0)' failed.\n";
+	char head[256];
+	struct death d;
+	size_t n, len;
+	char *digits;
+
+	death_run(top_not_page_aligned, 0, &d);
+	expect_abort(&d);
+	n = (size_t)snprintf(head, sizeof(head), "%s: malloc/sysmalloc.c:",
+			     program_invocation_short_name);
+	cr_assert(eq(int, strncmp(d.err, head, n), 0), "got %s", d.err);
+	digits = d.err + n;
+	len = strspn(digits, "0123456789");
+	cr_assert(gt(sz, len, 0));
+	cr_assert(eq(str, digits + len, (char *)tail));
+}
