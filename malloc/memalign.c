@@ -50,7 +50,7 @@ static void memalign_cut_back(struct malloc_state *av, struct malloc_chunk *p,
 		return;
 	remainder = chunk_at_offset(p, nb);
 	set_head(remainder, (size - nb) | PREV_INUSE | arena_bit(av));
-	set_head_size(p, nb);
+	set_head_size(p, nb | arena_bit(av));
 	int_free(av, remainder, true);
 }
 
