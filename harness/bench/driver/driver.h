@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * driver.h: the data of `make bench`, shared by the driver's files.
+ *
+ *	main.c       options, the allocator and workload tables, the runs
+ *	spawn.c      one timed run of one program (posix_spawn + wait4)
+ *	callgrind.c  instructions per malloc+free pair under callgrind
+ *	report.c     the console tables, docs/bench.md and the chart
+ *
+ * Every figure the report prints is computed here from the runs of this
+ * invocation; the only text carried over from an earlier docs/bench.md
+ * is its hand-written section (see report.c).
+ */
+#ifndef PTM_BENCH_DRIVER_H
+#define PTM_BENCH_DRIVER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MAX_RUNS 15
+#define NSIZES 3
+#define MAX_HOT 8
+
+/* The allocators, in column order. */
+enum alloc_id {
+	A_PTM,
+	A_PTM_TC,
+	A_GLIBC,
+	A_GLIBC_NOTC,
+	A_JEMALLOC,
+	A_MIMALLOC,
+	A_TCMALLOC,
+	NALLOC
+};
+
+/*
+ * One allocator configuration.
+ * @key:      short column name.
+ * @label:    what the column runs, for the report.
+ * @lib:      the shared object to preload (a file name looked up in the
+ *            library directory, or NULL for the system's glibc); the
+ *            driver's --lib replaces "libptmalloc.so".
+ * @package:  the Debian package that ships @lib, for its version.
+ * @tunables: the GLIBC_TUNABLES value to run with, or NULL for none.
+ * @path:     @lib resolved to an absolute path.
+ * @version:  the package's version, or "" for this project's library.
+ * @available: @path exists (a missing peer is reported, not run).
+ */
+struct allocator {
+	const char *key;
+	const char *label;
+	const char *lib;
+	const char *package;
+	const char *tunables;
+	char path[PATH_MAX];
+	char version[64];
+	bool available;
+};
+
+/* A workload: its program is $(bindir)/wl_NAME. */
+struct workload {
+	const char *name;
+	const char *what;
+};
+
+/*
+ * The runs of one workload on one allocator.
+ * @n: runs that succeeded, whose figures are in @ms and @rss_kb.
+ * @failed: runs that exited non-zero, died or printed a wrong checksum.
+ * @ms: wall-clock milliseconds from spawn to exit.
+ * @rss_kb: the child's peak resident set (ru_maxrss), in KiB.
+ * @ms_med, @ms_min, @ms_max, @rss_med: summaries computed after the runs.
+ */
+struct cell {
+	int n;
+	int failed;
+	double ms[MAX_RUNS];
+	double rss_kb[MAX_RUNS];
+	double ms_med, ms_min, ms_max;
+	double rss_med;
+};
+
+/* baseline: "pair 32 1000", the RSS of a program that barely allocates. */
+#define BASELINE_ARGS "32", "1000"
+
+/* One function's share of a fast-path pair: "file:function" and Ir. */
+struct hot_spot {
+	char name[160];
+	double ir;
+};
+
+/*
+ * The callgrind measurement of one allocator.
+ * @per_pair: instructions inside malloc and free per pair, per size of
+ *            bench_sizes[] (negative: not measured or failed).
+ * @hot:      for the first size, the functions with the most self
+ *            instructions per pair, most first; @nhot of them.
+ */
+struct fastpath {
+	double per_pair[NSIZES];
+	struct hot_spot hot[MAX_HOT];
+	int nhot;
+};
+
+/* Everything one invocation knows. */
+struct bench {
+	/* options */
+	const char *bindir;
+	const char *libdir;
+	const char *out_md;
+	const char *out_svg;
+	const char *chart_script;
+	const char *workdir;
+	int runs;
+	double scale;
+	bool quick;
+	bool callgrind;
+	/* tables */
+	struct allocator alloc[NALLOC];
+	const struct workload *work;
+	int nwork;
+	/* results */
+	struct cell cell[16][NALLOC];
+	struct cell baseline[NALLOC];
+	char checksum[16][64];
+	struct fastpath fast[NALLOC];
+	int nsizes;
+	long pair_iters;
+	int errors;
+	double elapsed_s;
+	char started[64];
+};
+
+extern const size_t bench_sizes[NSIZES];
+
+/* spawn.c */
+int spawn_timed(char *const argv[], const struct allocator *a, char *out,
+		size_t outlen, double *ms, double *rss_kb);
+char **spawn_env(const struct allocator *a);
+void spawn_env_free(char **env);
+int spawn_quiet(char *const argv[], char **env, const char *log);
+
+/* callgrind.c */
+void callgrind_measure(struct bench *b);
+
+/* report.c */
+double cell_ratio(const struct bench *b, int w, int a, int base);
+double geomean_ratio(const struct bench *b, int a, int base);
+void report_console(const struct bench *b);
+int report_markdown(const struct bench *b);
+int report_chart(const struct bench *b);
+
+#endif /* PTM_BENCH_DRIVER_H */

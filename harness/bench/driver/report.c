@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * report.c: what `make bench` prints and writes.
+ *
+ *	report_console   the tables and the targets on standard output
+ *	report_markdown  docs/bench.md: the same, with the run's conditions;
+ *			 the section between the "hand-written" markers of
+ *			 the existing file is kept as it is
+ *	report_chart     the ratio data and docs/bench.svg through gnuplot
+ *
+ * The targets are those of issue 6, judged on medians: a ratio of 1.001
+ * is a miss, whatever the noise; the run-to-run spread is printed beside
+ * the ratios so that a reader can tell a real miss from noise.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <gnu/libc-version.h>
+
+#include "driver.h"
+
+#define HAND_BEGIN "<!-- hand-written: begin -->"
+#define HAND_END "<!-- hand-written: end -->"
+
+/* Time (or with RSS, peak RSS) of workload W on A over that on BASE. */
+static double ratio_of(const struct bench *b, int w, int a, int base, bool rss)
+{
+	const struct cell *x = &b->cell[w][a], *y = &b->cell[w][base];
+
+	if (x->n == 0 || y->n == 0)
+		return NAN;
+	return rss ? x->rss_med / y->rss_med : x->ms_med / y->ms_med;
+}
+
+double cell_ratio(const struct bench *b, int w, int a, int base)
+{
+	return ratio_of(b, w, a, base, false);
+}
+
+static double geomean_of(const struct bench *b, int a, int base, bool rss)
+{
+	double logsum = 0;
+	int n = 0;
+
+	for (int w = 0; w < b->nwork; w++) {
+		double r = ratio_of(b, w, a, base, rss);
+
+		if (isnan(r))
+			return NAN;
+		logsum += log(r);
+		n++;
+	}
+	return n > 0 ? exp(logsum / n) : NAN;
+}
+
+double geomean_ratio(const struct bench *b, int a, int base)
+{
+	return geomean_of(b, a, base, false);
+}
+
+/* Half the run-to-run range of a cell, relative to its median. */
+static double spread(const struct cell *c)
+{
+	return c->n > 0 ? (c->ms_max - c->ms_min) / 2 / c->ms_med : NAN;
+}
+
+/* A target of issue 6: its statement, the measurement, the verdict. */
+struct target {
+	const char *what;
+	char measured[480];
+	bool met;
+	bool known;
+};
+
+/* Append to a fixed buffer. */
+static void cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* "A no worse than BASE on every workload", in time or RSS. */
+static void every_workload(const struct bench *b, struct target *t, int a,
+			   int base, bool rss)
+{
+	double worst = 0;
+	int worst_w = -1, misses = 0;
+
+	t->known = true;
+	t->measured[0] = '\0';
+	for (int w = 0; w < b->nwork; w++) {
+		double r = ratio_of(b, w, a, base, rss);
+
+		if (isnan(r)) {
+			t->known = false;
+			continue;
+		}
+		if (r > worst)
+			worst = r, worst_w = w;
+		if (r > 1.0) {
+			cat(t->measured, sizeof(t->measured), "%s %s %.3f",
+			    misses++ ? "," : "missed on", b->work[w].name, r);
+			if (rss)
+				cat(t->measured, sizeof(t->measured),
+				    " (+%.0f KiB)",
+				    b->cell[w][a].rss_med -
+					    b->cell[w][base].rss_med);
+		}
+	}
+	t->met = t->known && misses == 0;
+	if (rss && misses > 0 && b->baseline[a].n && b->baseline[base].n)
+		cat(t->measured, sizeof(t->measured),
+		    "; baseline process: %+.0f KiB",
+		    b->baseline[a].rss_med - b->baseline[base].rss_med);
+	if (worst_w < 0)
+		snprintf(t->measured, sizeof(t->measured), "not measured");
+	else if (misses == 0)
+		snprintf(t->measured, sizeof(t->measured),
+			 "worst ratio %.3f (%s)", worst, b->work[worst_w].name);
+}
+
+/* Evaluate the targets of issue 6 into T; returns how many. */
+static int targets(const struct bench *b, struct target *t)
+{
+	double gm = geomean_ratio(b, A_PTM_TC, A_GLIBC);
+	double fast = b->fast[A_PTM_TC].per_pair[0];
+
+	t[0].what = "classic time <= glibc tcache off, every workload";
+	every_workload(b, &t[0], A_PTM, A_GLIBC_NOTC, false);
+	t[1].what = "tcache time <= glibc default, every workload";
+	every_workload(b, &t[1], A_PTM_TC, A_GLIBC, false);
+	t[2].what = "tcache time geometric mean <= 0.90 x glibc default";
+	t[2].known = !isnan(gm);
+	t[2].met = t[2].known && gm <= 0.90;
+	snprintf(t[2].measured, sizeof(t[2].measured), "%.3f", gm);
+	t[3].what = "fast path <= 70 instructions per malloc+free pair "
+		    "(tcache mode, 32 B)";
+	t[3].known = b->callgrind && fast >= 0;
+	t[3].met = t[3].known && fast <= 70;
+	snprintf(t[3].measured, sizeof(t[3].measured),
+		 "%.1f (classic mode: %.1f; glibc default: %.1f)", fast,
+		 b->fast[A_PTM].per_pair[0], b->fast[A_GLIBC].per_pair[0]);
+	if (!t[3].known)
+		snprintf(t[3].measured, sizeof(t[3].measured), "not measured");
+	t[4].what = "classic peak RSS <= glibc tcache off, every workload";
+	every_workload(b, &t[4], A_PTM, A_GLIBC_NOTC, true);
+	t[5].what = "tcache peak RSS <= glibc default, every workload";
+	every_workload(b, &t[5], A_PTM_TC, A_GLIBC, true);
+	return 6;
+}
+
+static const char *verdict(const struct target *t)
+{
+	return !t->known ? "not measured" : t->met ? "met" : "MISSED";
+}
+
+/* One table of medians with ratios to glibc default, for the console. */
+static void console_table(const struct bench *b, bool rss)
+{
+	printf("\n%s\n%-9s",
+	       rss ? "Peak RSS, MiB (ratio to glibc default)" :
+		     "Time, ms (ratio to glibc default)",
+	       "workload");
+	for (int a = 0; a < NALLOC; a++)
+		printf(" %12s", b->alloc[a].key);
+	printf("\n");
+	for (int w = 0; w < b->nwork; w++) {
+		printf("%-9s", b->work[w].name);
+		for (int a = 0; a < NALLOC; a++) {
+			const struct cell *c = &b->cell[w][a];
+
+			if (c->n == 0)
+				printf(" %12s", c->failed ? "FAILED" : "-");
+			else
+				printf(" %7.*f %4.2f", rss ? 1 : 0,
+				       rss ? c->rss_med / 1024 : c->ms_med,
+				       ratio_of(b, w, a, A_GLIBC, rss));
+		}
+		printf("\n");
+	}
+	printf("%-9s", "geomean");
+	for (int a = 0; a < NALLOC; a++)
+		printf(" %12.2f", geomean_of(b, a, A_GLIBC, rss));
+	printf("\n");
+	if (!rss)
+		return;
+	printf("%-9s", "baseline");
+	for (int a = 0; a < NALLOC; a++)
+		printf(" %7.1f %4s", b->baseline[a].rss_med / 1024, "");
+	printf("\n");
+}
+
+void report_console(const struct bench *b)
+{
+	struct target t[8];
+	int n = targets(b, t);
+
+	console_table(b, false);
+	console_table(b, true);
+	if (b->callgrind) {
+		printf("\nInstructions per malloc+free pair (callgrind)\n");
+		for (int a = 0; a < NALLOC; a++) {
+			printf("%-10s", b->alloc[a].key);
+			for (int s = 0; s < b->nsizes; s++)
+				printf("  %4zu B: %6.1f", bench_sizes[s],
+				       b->fast[a].per_pair[s]);
+			printf("\n");
+		}
+	}
+	printf("\nTargets of issue 6\n");
+	for (int i = 0; i < n; i++)
+		printf("  %-6s %s: %s\n", verdict(&t[i]), t[i].what,
+		       t[i].measured);
+	printf("\n%s written; %d rounds, scale %g, %.0f s\n", b->out_md,
+	       b->runs, b->scale, b->elapsed_s);
+}
+
+/* The CPU model named by /proc/cpuinfo. */
+static void cpu_model(char *out, size_t len)
+{
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(out, len, "unknown CPU");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(out, len, "%s", colon + 2);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* The hand-written section of the existing report, or a placeholder. */
+static char *hand_written(const char *path)
+{
+	static const char placeholder[] = HAND_BEGIN
+		"\n## Analysis\n\n(Nothing written yet.)\n" HAND_END "\n";
+	char *text = NULL, *begin, *end;
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f != NULL) {
+		text = calloc(1, 1 << 20);
+		if (text != NULL)
+			n = fread(text, 1, (1 << 20) - 1, f);
+		fclose(f);
+	}
+	if (text == NULL || (begin = strstr(text, HAND_BEGIN)) == NULL ||
+	    (end = strstr(begin, HAND_END)) == NULL) {
+		free(text);
+		return strdup(placeholder);
+	}
+	(void)n;
+	end += strlen(HAND_END);
+	memmove(text, begin, (size_t)(end - begin));
+	text[end - begin] = '\0';
+	return text;
+}
+
+/* The conditions of the run: machine, versions, method. */
+static void md_header(FILE *f, const struct bench *b)
+{
+	struct utsname u;
+	char cpu[128];
+
+	uname(&u);
+	cpu_model(cpu, sizeof(cpu));
+	fprintf(f, "# Benchmarks\n\n"
+		   "<!-- Written by `make bench` (harness/bench/driver). "
+		   "Only the hand-written section at the end is kept from "
+		   "one run to the next; everything else is regenerated. "
+		   "-->\n\n");
+	fprintf(f,
+		"Measured %s on %s, %ld cores, Linux %s, glibc %s; "
+		"jemalloc %s, mimalloc %s, tcmalloc %s (Debian packages).\n"
+		"Each workload ran %d times on each allocator, the allocators "
+		"in rotating order; every figure is the median of those runs. "
+		"Workload scale %g%s; the whole `make bench` took %.0f s.\n\n",
+		b->started, cpu, sysconf(_SC_NPROCESSORS_ONLN), u.release,
+		gnu_get_libc_version(), b->alloc[A_JEMALLOC].version,
+		b->alloc[A_MIMALLOC].version, b->alloc[A_TCMALLOC].version,
+		b->runs, b->scale, b->quick ? " (BENCH_QUICK smoke run)" : "",
+		b->elapsed_s);
+}
+
+static void md_targets(FILE *f, const struct bench *b)
+{
+	struct target t[8];
+	int n = targets(b, t);
+
+	fprintf(f, "## Targets of issue 6\n\n"
+		   "| target | measured | verdict |\n| --- | --- | --- |\n");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "| %s | %s | %s |\n", t[i].what, t[i].measured,
+			!t[i].known ? "not measured" :
+			t[i].met    ? "met" :
+				      "**missed**");
+	fprintf(f, "\n");
+}
+
+/* The time or RSS table: median and ratio to glibc default. */
+static void md_table(FILE *f, const struct bench *b, bool rss)
+{
+	fprintf(f, "| workload |");
+	for (int a = 0; a < NALLOC; a++)
+		fprintf(f, " %s |", b->alloc[a].key);
+	fprintf(f, "\n| --- |");
+	for (int a = 0; a < NALLOC; a++)
+		fprintf(f, " ---: |");
+	fprintf(f, "\n");
+	for (int w = 0; w < b->nwork; w++) {
+		fprintf(f, "| %s |", b->work[w].name);
+		for (int a = 0; a < NALLOC; a++) {
+			const struct cell *c = &b->cell[w][a];
+
+			if (c->n == 0)
+				fprintf(f, " %s |", c->failed ? "FAILED" : "-");
+			else
+				fprintf(f, " %.*f (%.2f) |", rss ? 1 : 0,
+					rss ? c->rss_med / 1024 : c->ms_med,
+					ratio_of(b, w, a, A_GLIBC, rss));
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "| geometric mean of ratios |");
+	for (int a = 0; a < NALLOC; a++)
+		fprintf(f, " %.2f |", geomean_of(b, a, A_GLIBC, rss));
+	fprintf(f, "\n");
+	if (rss) {
+		fprintf(f, "| baseline (not in the mean) |");
+		for (int a = 0; a < NALLOC; a++)
+			fprintf(f, " %.1f |", b->baseline[a].rss_med / 1024);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+}
+
+/* ptmalloc against the glibc configuration each mode should beat. */
+static void md_versus(FILE *f, const struct bench *b)
+{
+	fprintf(f,
+		"### ptmalloc against glibc, per workload\n\n"
+		"Ratios of medians (above 1.000 misses the target); spread is "
+		"half the run-to-run range of the two ptmalloc cells and the "
+		"two glibc cells, the largest of the four.\n\n"
+		"| workload | time classic / glibc tc0 | time tcache / glibc "
+		"| RSS classic / glibc tc0 | RSS tcache / glibc | spread |\n"
+		"| --- | ---: | ---: | ---: | ---: | ---: |\n");
+	for (int w = 0; w < b->nwork; w++) {
+		double r[4] = {
+			ratio_of(b, w, A_PTM, A_GLIBC_NOTC, false),
+			ratio_of(b, w, A_PTM_TC, A_GLIBC, false),
+			ratio_of(b, w, A_PTM, A_GLIBC_NOTC, true),
+			ratio_of(b, w, A_PTM_TC, A_GLIBC, true),
+		};
+		double s = 0;
+		static const int cols[] = { A_PTM, A_PTM_TC, A_GLIBC,
+					    A_GLIBC_NOTC };
+
+		for (int i = 0; i < 4; i++)
+			s = fmax(s, spread(&b->cell[w][cols[i]]));
+		fprintf(f, "| %s |", b->work[w].name);
+		for (int i = 0; i < 4; i++)
+			fprintf(f, r[i] > 1.0 ? " **%.3f** |" : " %.3f |",
+				r[i]);
+		fprintf(f, " %.1f%% |\n", 100 * s);
+	}
+	fprintf(f, "\n");
+}
+
+static void md_fastpath(FILE *f, const struct bench *b)
+{
+	static const int hot_of[] = { A_PTM, A_PTM_TC, A_GLIBC };
+
+	if (!b->callgrind)
+		return;
+	fprintf(f,
+		"## Fast path: instructions per malloc+free pair\n\n"
+		"`valgrind --tool=callgrind` on harness/bench/pair.c: the "
+		"instructions executed inside malloc and free (callees "
+		"included, the loop excluded), (cost of 2N pairs - cost of N "
+		"pairs) / N with N = %ld, after a warm-up.\n\n"
+		"| allocator |",
+		b->pair_iters);
+	for (int s = 0; s < b->nsizes; s++)
+		fprintf(f, " %zu B |", bench_sizes[s]);
+	fprintf(f, "\n| --- |");
+	for (int s = 0; s < b->nsizes; s++)
+		fprintf(f, " ---: |");
+	fprintf(f, "\n");
+	for (int a = 0; a < NALLOC; a++) {
+		fprintf(f, "| %s |", b->alloc[a].key);
+		for (int s = 0; s < b->nsizes; s++)
+			fprintf(f, " %.1f |", b->fast[a].per_pair[s]);
+		fprintf(f, "\n");
+	}
+	fprintf(f,
+		"\nWhere the %zu B pair spends its instructions (self "
+		"instructions per pair, averaged over all 3N pairs):\n\n",
+		bench_sizes[0]);
+	for (size_t i = 0; i < sizeof(hot_of) / sizeof(hot_of[0]); i++) {
+		const struct fastpath *fp = &b->fast[hot_of[i]];
+
+		fprintf(f, "- %s:", b->alloc[hot_of[i]].key);
+		for (int h = 0; h < fp->nhot; h++)
+			if (fp->hot[h].ir >= 0.5)
+				fprintf(f, "%s `%s` %.1f", h ? "," : "",
+					fp->hot[h].name, fp->hot[h].ir);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+}
+
+static void md_legend(FILE *f, const struct bench *b)
+{
+	fprintf(f, "## Allocators\n\n| column | runs |\n| --- | --- |\n");
+	for (int a = 0; a < NALLOC; a++)
+		fprintf(f, "| %s | %s%s%s |\n", b->alloc[a].key,
+			b->alloc[a].label,
+			b->alloc[a].lib != NULL ? ", LD_PRELOAD=" : "",
+			b->alloc[a].lib != NULL ? b->alloc[a].lib : "");
+	fprintf(f, "\n## Workloads\n\nSources: `harness/bench/wl_NAME.c`; "
+		   "each checks its data and prints a checksum that must be "
+		   "the same on every allocator.\n\n"
+		   "| workload | what it does |\n| --- | --- |\n");
+	for (int w = 0; w < b->nwork; w++)
+		fprintf(f, "| %s | %s |\n", b->work[w].name, b->work[w].what);
+	fprintf(f, "\n`make bench` installs the peers and gnuplot if they are "
+		   "missing (`make bench-deps`) and takes about ten minutes on "
+		   "two cores; `make bench BENCH_QUICK=1` is a one-minute "
+		   "smoke run that writes to the build directory instead of "
+		   "docs/.\n\n");
+}
+
+int report_markdown(const struct bench *b)
+{
+	char *hand = hand_written(b->out_md);
+	const char *svg = strrchr(b->out_svg, '/');
+	FILE *f = fopen(b->out_md, "w");
+
+	if (f == NULL || hand == NULL) {
+		perror(b->out_md);
+		free(hand);
+		return -1;
+	}
+	md_header(f, b);
+	md_targets(f, b);
+	fprintf(f,
+		"## Time\n\n![time ratios to glibc default](%s)\n\n"
+		"Wall-clock milliseconds, median, and (in brackets) the "
+		"ratio to glibc default; lower is faster.\n\n",
+		svg != NULL ? svg + 1 : b->out_svg);
+	md_table(f, b, false);
+	md_versus(f, b);
+	fprintf(f, "## Peak RSS\n\nru_maxrss of the workload process in "
+		   "MiB, median, and the ratio to glibc default.  It includes "
+		   "the preloaded library's own pages: the baseline row is a "
+		   "process that allocates next to nothing (`pair 32 1000`)."
+		   "\n\n");
+	md_table(f, b, true);
+	md_fastpath(f, b);
+	md_legend(f, b);
+	fputs(hand, f);
+	free(hand);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* The ratio table for gnuplot: one row per workload, then the mean. */
+static int write_ratios(const struct bench *b, const char *path, int *ncols)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -1;
+	*ncols = 0;
+	fprintf(f, "workload");
+	for (int a = 0; a < NALLOC; a++)
+		if (b->alloc[a].available && ++*ncols)
+			fprintf(f, " \"%s\"", b->alloc[a].key);
+	fprintf(f, "\n");
+	for (int w = 0; w <= b->nwork; w++) {
+		fprintf(f, "%s", w < b->nwork ? b->work[w].name : "geomean");
+		for (int a = 0; a < NALLOC; a++)
+			if (b->alloc[a].available)
+				fprintf(f, " %.4f",
+					w < b->nwork ?
+						cell_ratio(b, w, a, A_GLIBC) :
+						geomean_ratio(b, a, A_GLIBC));
+		fprintf(f, "\n");
+	}
+	return fclose(f);
+}
+
+int report_chart(const struct bench *b)
+{
+	char data[PATH_MAX], expr[3 * PATH_MAX], log[PATH_MAX];
+	char *argv[] = { "gnuplot", "-e", expr, (char *)b->chart_script, NULL };
+	int ncols;
+
+	snprintf(data, sizeof(data), "%s/ratios.dat", b->workdir);
+	snprintf(log, sizeof(log), "%s/gnuplot.log", b->workdir);
+	if (write_ratios(b, data, &ncols) != 0)
+		return -1;
+	snprintf(expr, sizeof(expr),
+		 "datafile='%s'; outfile='%s'; ncols=%d; "
+		 "subtitle='%s, median of %d runs, scale %g'",
+		 data, b->out_svg, ncols, b->started, b->runs, b->scale);
+	if (spawn_quiet(argv, NULL, log) != 0) {
+		fprintf(stderr, "bench: gnuplot failed (see %s)\n", log);
+		return -1;
+	}
+	return 0;
+}
