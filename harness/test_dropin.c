@@ -14,10 +14,13 @@
  * document's seed programs under strace in test_seeds.c.
  */
 #include <elf.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "dropin_run.h"
+#include "ptmalloc.h"
 
 /* Run harness program @name with @mode (and @arg), preloaded or not. */
 static void run_prog(const char *name, const char *mode, const char *arg,
@@ -150,6 +153,45 @@ Test(dropin, loaded_with_dlopen, .timeout = 60)
 	cr_expect(eq(i64, dr_key(&r, "heap_errors"), 0));
 	cr_expect(eq(i64, dr_key(&r, "dlclose_survived"), 1));
 	dr_free(&r);
+}
+
+/*
+ * Regression (found by a C++ program with aligned operator new in
+ * threads, on the drop-in): an aligned block carved from a thread arena,
+ * with its tail given back, must keep the NON_MAIN_ARENA bit, or free()
+ * looks for it in the main arena and aborts.  Run in this process on
+ * the ptm_ functions; dropin_threads covers it under LD_PRELOAD.
+ */
+static void *aligned_in_thread(void *arg)
+{
+	size_t *word = arg;
+	void *p = ptm_memalign(256, 1000);
+
+	cr_assert(ne(ptr, p, NULL));
+	cr_expect(eq(u64, (uintptr_t)p % 256, 0));
+	word[0] = ((size_t *)p)[-1];
+	ptm_free(p);
+	p = ptm_aligned_alloc(4096, 4096);
+	cr_assert(ne(ptr, p, NULL));
+	word[1] = ((size_t *)p)[-1];
+	ptm_free(p);
+	return NULL;
+}
+
+Test(dropin, memalign_in_thread_arena)
+{
+	size_t word[2] = { 0, 0 };
+	void *first = ptm_malloc(10);
+	pthread_t t;
+
+	/* The main thread has the main arena: the new thread gets its own. */
+	cr_assert(
+		eq(int, pthread_create(&t, NULL, aligned_in_thread, word), 0));
+	cr_assert(eq(int, pthread_join(t, NULL), 0));
+	cr_expect(eq(u64, word[0] & 4, 4), "NON_MAIN_ARENA on the chunk");
+	cr_expect(eq(u64, word[1] & 4, 4));
+	cr_expect(eq(int, ptm_debug_check_heap(), 0));
+	ptm_free(first);
 }
 
 /* ---- the library's ELF headers --------------------------------------- */

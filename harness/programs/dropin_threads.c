@@ -4,14 +4,15 @@
  * harness/test_dropin.c asserts the keys.
  *
  *	dropin_threads threads
- *		8 threads, each 4000 rounds of malloc/calloc/realloc/free of
- *		sizes from 1 byte to 300 KiB (some mmapped), every block
- *		filled with a pattern of its owner; half the blocks are
- *		handed through a shared exchange to another thread, which
- *		checks the pattern and frees them (cross-thread, usually
- *		cross-arena, frees).
+ *		8 threads, each 4000 rounds of malloc, calloc, realloc,
+ *		aligned_alloc, memalign or posix_memalign (alignments 32 to
+ *		4096) and free, sizes from 1 byte to 300 KiB (some mmapped),
+ *		every block filled with a pattern of its owner; half the
+ *		blocks are handed through a shared exchange to another
+ *		thread, which checks the pattern and frees them
+ *		(cross-thread, usually cross-arena, frees).
  *		rounds		the rounds completed (32000)
- *		bad_pattern	blocks found damaged (0)
+ *		bad_pattern	blocks found damaged or misaligned (0)
  *		cross_frees	blocks freed by another thread than the
  *				allocating one (> 0)
  *		arenas		distinct arenas seen by ptm_malloc_info's
@@ -99,6 +100,23 @@ static void hand_over(struct handoff *h, unsigned *seed, int me)
 		check_and_free(&old, me);
 }
 
+/* A block of @size aligned to 32 << (@r % 8), by one of three APIs. */
+static unsigned char *aligned_block(unsigned r, size_t size)
+{
+	size_t align = (size_t)32 << (r % 8);
+	void *p = NULL;
+
+	if (r % 3 == 0)
+		p = aligned_alloc(align, (size + align - 1) & ~(align - 1));
+	else if (r % 3 == 1)
+		p = memalign(align, size);
+	else if (posix_memalign(&p, align, size) != 0)
+		p = NULL;
+	if (p != NULL && (uintptr_t)p % align != 0)
+		atomic_fetch_add(&bad_pattern, 1);
+	return p;
+}
+
 /* Allocate block @h of a random size with a random entry point. */
 static void new_block(struct handoff *h, unsigned *seed, int me)
 {
@@ -107,12 +125,14 @@ static void new_block(struct handoff *h, unsigned *seed, int me)
 	h->size = pick_size(seed);
 	h->fill = (unsigned char)(r >> 8) | 1;
 	h->owner = me;
-	if (r % 3 == 0) {
+	if (r % 4 == 0) {
 		h->p = calloc(1, h->size);
 		if (h->p != NULL && h->p[h->size - 1] != 0)
 			atomic_fetch_add(&bad_pattern, 1);
-	} else if (r % 3 == 1) {
+	} else if (r % 4 == 1) {
 		h->p = realloc(malloc(h->size / 2 + 1), h->size);
+	} else if (r % 4 == 2) {
+		h->p = aligned_block(r >> 16, h->size);
 	} else {
 		h->p = malloc(h->size);
 	}
