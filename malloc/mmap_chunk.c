@@ -15,12 +15,30 @@
 #include "internal.h"
 #include "os.h"
 
-/* Account a mapping of @size bytes more (or fewer, if negative). */
+/* Raise *@max to @v unless it is already higher (atomically). */
+static void atomic_max(size_t *max, size_t v)
+{
+	size_t old = __atomic_load_n(max, __ATOMIC_RELAXED);
+
+	while (old < v &&
+	       !__atomic_compare_exchange_n(max, &old, v, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+/*
+ * Account a mapping of @size bytes more (or fewer, if negative).  The
+ * counters are shared by every arena and by threads that map a chunk
+ * without any arena lock (no arena could be had), so, as in glibc 2.26
+ * and later, they are updated atomically.
+ */
 static void mmap_stats_add(ptrdiff_t size)
 {
-	mp_.mmapped_mem += size;
-	if (mp_.mmapped_mem > mp_.max_mmapped_mem)
-		mp_.max_mmapped_mem = mp_.mmapped_mem;
+	size_t now = __atomic_add_fetch(&mp_.mmapped_mem, (size_t)size,
+					__ATOMIC_RELAXED);
+
+	if (size > 0)
+		atomic_max(&mp_.max_mmapped_mem, now);
 }
 
 /*
@@ -32,6 +50,7 @@ void *mmap_chunk(size_t nb)
 	size_t pagemask = os_page_size() - 1;
 	size_t size = (nb + SIZE_SZ + pagemask) & ~pagemask;
 	struct malloc_chunk *p;
+	int n, old_max;
 	char *mm;
 
 	if (size <= nb)
@@ -44,8 +63,12 @@ void *mmap_chunk(size_t nb)
 	p = (struct malloc_chunk *)mm;
 	p->prev_size = 0;
 	set_head(p, size | IS_MMAPPED);
-	if (++mp_.n_mmaps > mp_.max_n_mmaps)
-		mp_.max_n_mmaps = mp_.n_mmaps;
+	n = __atomic_add_fetch(&mp_.n_mmaps, 1, __ATOMIC_RELAXED);
+	old_max = __atomic_load_n(&mp_.max_n_mmaps, __ATOMIC_RELAXED);
+	while (old_max < n &&
+	       !__atomic_compare_exchange_n(&mp_.max_n_mmaps, &old_max, n, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 	mmap_stats_add((ptrdiff_t)size);
 	return chunk2mem(p);
 }
@@ -79,8 +102,8 @@ void munmap_chunk(struct malloc_chunk *p)
 				  chunk2mem(p));
 		return;
 	}
-	mp_.n_mmaps--;
-	mp_.mmapped_mem -= total;
+	__atomic_sub_fetch(&mp_.n_mmaps, 1, __ATOMIC_RELAXED);
+	mmap_stats_add(-(ptrdiff_t)total);
 	os_munmap((void *)block, total);
 }
 
