@@ -6,12 +6,18 @@
  *	tun_probe params	every tunable's value after initialisation
  *	tun_probe mallopt	the same after one mallopt() per parameter,
  *				which must override the environment
+ *	tun_probe twin P V	params after mallopt(P, V) alone: what the
+ *				environment setting's mallopt twin does
  *	tun_probe perturb	the bytes of a new block, a calloc'ed block
  *				and a freed block (M_PERTURB's effect)
  *	tun_probe arena		whether a second thread's chunk carries the
  *				NON_MAIN_ARENA bit (M_ARENA_MAX's effect)
  *	tun_probe fastbins	mallinfo after freeing one 24-byte block
  *				(M_MXFAST's effect)
+ *	tun_probe usable	malloc_usable_size of malloc(7) and of NULL:
+ *				7 and 0 once glibc.malloc.check installs the
+ *				checking layer (glibc's
+ *				tst-malloc-usable-tunables)
  *
  * Prints "KEY VALUE" lines (decimal) with write(2): stdio would use
  * glibc's malloc, which reads the same environment variables.
@@ -53,6 +59,7 @@ static void params(void)
 		"tcache_count",
 		"tcache_unsorted_limit",
 		"mxfast",
+		"tcache_bins",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -78,6 +85,13 @@ static void with_mallopt(void)
 	put("r_arena_test", ptm_mallopt(M_ARENA_TEST, 6));
 	put("r_mxfast", ptm_mallopt(M_MXFAST, 64));
 	put("r_check", ptm_mallopt(M_CHECK_ACTION, 2));
+	params();
+}
+
+/* One mallopt(@param, @value), then params(). */
+static void twin(int param, int value)
+{
+	put("r_twin", ptm_mallopt(param, value));
 	params();
 }
 
@@ -134,6 +148,17 @@ static void fastbins(void)
 	ptm_free(b);
 }
 
+/* What the checking layer changes in malloc_usable_size(). */
+static void usable(void)
+{
+	void *p = ptm_malloc(7);
+
+	put("usable_7", (long long)ptm_malloc_usable_size(p));
+	put("usable_null", (long long)ptm_malloc_usable_size(NULL));
+	put("check_action", (long long)ptm_debug_param(M_CHECK_ACTION));
+	ptm_free(p);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -142,12 +167,16 @@ int main(int argc, char **argv)
 		params();
 	else if (strcmp(mode, "mallopt") == 0)
 		with_mallopt();
+	else if (strcmp(mode, "twin") == 0 && argc == 4)
+		twin(atoi(argv[2]), atoi(argv[3]));
 	else if (strcmp(mode, "perturb") == 0)
 		perturb();
 	else if (strcmp(mode, "arena") == 0)
 		arena();
 	else if (strcmp(mode, "fastbins") == 0)
 		fastbins();
+	else if (strcmp(mode, "usable") == 0)
+		usable();
 	else
 		return 2;
 	return 0;
