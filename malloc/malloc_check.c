@@ -383,9 +383,15 @@ void malloc_check_init(void)
 	ptm_memalign_hook = memalign_check;
 }
 
-/* The public name, for programs that enable checking themselves. */
+/*
+ * The public name, for programs that enable checking themselves.  The
+ * allocator is initialised first: realloc() and free() run their hooks
+ * without initialising it, and the checked ones need the main arena.
+ */
 void ptm_malloc_check_init(void)
 {
+	if (!mp_.initialized)
+		ptmalloc_init();
 	malloc_check_init();
 }
 
