@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Behaviour at the limits: the break refused (RLIMIT_DATA, a foreign
+ * sbrk), the address space exhausted (RLIMIT_AS, 9 threads at once),
+ * impossible sizes and alignments for every entry point, errno across
+ * free(), and three of glibc's conformance tests rewritten here:
+ * tst-malloc-too-large, tst-trim1 and tst-malloc-thread-fail.
+ *
+ * The real-break and thread cases run in helper programs
+ * (harness/programs/lim_data.c, lim_as.c); the others in the test
+ * process on a simulated break.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "programs/exp_run.h"
+
+/* Run PTM_PROGRAMS_DIR/@cmd (program and arguments); its output. */
+static char *run_program(const char *cmd)
+{
+	struct exp_result r;
+
+	exp_run(cmd, false, &r);
+	cr_assert(eq(int, r.ok, 1), "%s: status %#x\n%s", cmd, r.status,
+		  r.out ? r.out : "");
+	return r.out;
+}
+
+/* The value of @k in @out; fails the test when it is missing. */
+static long long key(const char *out, const char *k)
+{
+	long long v = 0;
+
+	cr_assert(eq(int, exp_key(out, k, &v), 1), "no %s in:\n%s", k, out);
+	return v;
+}
+
+#define expect_key(out, k, want) \
+	cr_expect(eq(i64, key(out, k), (long long)(want)), "%s", k)
+
+/*
+ * RLIMIT_DATA (lim_data rlimit, on the real break):
+ *   A. limit = data memory + 0x6c000: four 100 KiB blocks (the break at
+ *      +0x6c000, as E-4.3.4), the fifth fails with ENOMEM because brk
+ *      and the 1 MiB mmap fallback are both refused; the heap is
+ *      consistent and still serves a small block from top;
+ *   B. soft limit 0 (Linux lets mmap through then): the arena goes on
+ *      in 1 MiB mappings, ten 102416-byte chunks each, so 40 blocks take
+ *      four mappings: arena 0x6c000 + 4 MiB = 4636672.  malloc_trim
+ *      releases pages with madvise (returns 1) and the break stays;
+ *   C. no limit: the break grows again for a 400 KiB block.
+ */
+Test(limits, rlimit_data_then_mmap_fallback, .timeout = 60)
+{
+	char *out = run_program("lim_data rlimit");
+
+	expect_key(out, "a_ok", 4);
+	expect_key(out, "a_null", 1);
+	expect_key(out, "a_errno", ENOMEM);
+	expect_key(out, "a_brk", 0x6c000);
+	expect_key(out, "a_small_ok", 1);
+	expect_key(out, "a_check", 0);
+	expect_key(out, "b_ok", 40);
+	expect_key(out, "b_in_break", 0);
+	expect_key(out, "b_brk", 0x6c000);
+	expect_key(out, "b_arena", 442368 + 4 * 1048576);
+	expect_key(out, "b_check", 0);
+	expect_key(out, "b_intact", 1);
+	expect_key(out, "b_free_arena", 442368 + 4 * 1048576);
+	expect_key(out, "b_free_check", 0);
+	expect_key(out, "b_trim_ret", 1);
+	expect_key(out, "b_trim_arena", 442368 + 4 * 1048576);
+	expect_key(out, "b_trim_brk", 0x6c000);
+	expect_key(out, "c_ok", 1);
+	expect_key(out, "c_in_break", 1);
+	expect_key(out, "c_check", 0);
+	free(out);
+}
+
+/*
+ * A foreign sbrk(4096) after malloc(1000): two malloc(50000) still fit
+ * in the old top (134160 bytes), the other 18 lie above the foreign
+ * page, which keeps its bytes; nothing overlaps it.
+ */
+Test(limits, foreign_sbrk_heap_continues_above, .timeout = 60)
+{
+	char *out = run_program("lim_data foreign");
+
+	expect_key(out, "overlaps", 0);
+	expect_key(out, "above", 18);
+	expect_key(out, "clobbered", 0);
+	expect_key(out, "check", 0);
+	expect_key(out, "intact", 1);
+	expect_key(out, "free_check", 0);
+	free(out);
+}
+
+/*
+ * lim_as: 9 threads allocate with one function under RLIMIT_AS 200 MiB
+ * until it fails: every failure is ENOMEM, nothing misaligned or dirty,
+ * no failed realloc harms its block, the heap is consistent after all
+ * is freed, and malloc works again.
+ */
+static void expect_exhaustion(const char *func, const char *size,
+			      const char *align, const char *arena_max)
+{
+	char cmd[128];
+	char *out;
+
+	snprintf(cmd, sizeof(cmd), "lim_as %s %s %s %s", func, size, align,
+		 arena_max);
+	out = run_program(cmd);
+	cr_expect(gt(i64, key(out, "blocks"), 0), "%s", cmd);
+	cr_expect(eq(i64, key(out, "enomem_failures"), 9), "%s", cmd);
+	cr_expect(eq(i64, key(out, "bad_errno"), 0), "%s", cmd);
+	cr_expect(eq(i64, key(out, "misaligned"), 0), "%s", cmd);
+	cr_expect(eq(i64, key(out, "nonzero"), 0), "%s", cmd);
+	cr_expect(eq(i64, key(out, "realloc_clobbered"), 0), "%s", cmd);
+	cr_expect(eq(i64, key(out, "check_after"), 0), "%s", cmd);
+	cr_expect(eq(i64, key(out, "malloc_after"), 1), "%s", cmd);
+	free(out);
+}
+
+/* With the default arena limit: most threads find no room for an arena. */
+Test(limits, rlimit_as_malloc, .timeout = 60)
+{
+	expect_exhaustion("malloc", "144", "0", "0");
+}
+
+Test(limits, rlimit_as_calloc, .timeout = 60)
+{
+	expect_exhaustion("calloc", "144", "0", "0");
+}
+
+Test(limits, rlimit_as_realloc, .timeout = 60)
+{
+	expect_exhaustion("realloc", "4096", "0", "0");
+}
+
+Test(limits, rlimit_as_memalign, .timeout = 60)
+{
+	expect_exhaustion("memalign", "4096", "128", "0");
+}
+
+Test(limits, rlimit_as_aligned_alloc, .timeout = 60)
+{
+	expect_exhaustion("aligned_alloc", "512", "256", "0");
+}
+
+Test(limits, rlimit_as_posix_memalign, .timeout = 60)
+{
+	expect_exhaustion("posix_memalign", "512", "128", "0");
+}
+
+Test(limits, rlimit_as_valloc, .timeout = 60)
+{
+	expect_exhaustion("valloc", "144", "0", "0");
+}
+
+Test(limits, rlimit_as_pvalloc, .timeout = 60)
+{
+	expect_exhaustion("pvalloc", "144", "0", "0");
+}
+
+/*
+ * glibc's tst-malloc-thread-fail: M_ARENA_MAX 2 (every arena fits under
+ * the limit), sizes 144 and one page for the unaligned functions, 512,
+ * one page and 17 pages at alignment 128 for the aligned ones.
+ */
+Test(limits, glibc_tst_malloc_thread_fail, .timeout = 300)
+{
+	static const char *const plain[] = { "malloc", "realloc", "valloc",
+					     "pvalloc", "calloc" };
+	static const char *const aligned[] = { "aligned_alloc", "memalign",
+					       "posix_memalign" };
+	static const char *const plain_sizes[] = { "144", "4096" };
+	static const char *const aligned_sizes[] = { "512", "4096", "69632" };
+
+	for (size_t s = 0; s < 2; s++)
+		for (size_t f = 0; f < 5; f++)
+			expect_exhaustion(plain[f], plain_sizes[s], "0", "2");
+	for (size_t s = 0; s < 3; s++)
+		for (size_t f = 0; f < 3; f++)
+			expect_exhaustion(aligned[f], aligned_sizes[s], "128",
+					  "2");
+}
+
+/* ---- impossible sizes ----------------------------------------------- */
+
+/* A small malloc/free, then errno cleared: tst-malloc-too-large's setup. */
+static void setup_call(void)
+{
+	void *volatile p = ptm_malloc(16);
+
+	cr_assert(ne(ptr, (void *)p, NULL));
+	ptm_free(p);
+	errno = 0;
+}
+
+#define expect_enomem(call)                                            \
+	do {                                                           \
+		setup_call();                                          \
+		cr_expect(eq(ptr, (void *)(call), NULL), "%s", #call); \
+		cr_expect(eq(int, errno, ENOMEM), "%s", #call);        \
+	} while (0)
+
+/* Every non-aligned entry point refuses @size with NULL and ENOMEM. */
+static void expect_too_large(size_t size)
+{
+	char *p = ptm_malloc(16);
+
+	memcpy(p, "0123456789abcde", 16);
+	expect_enomem(ptm_malloc(size));
+	expect_enomem(ptm_realloc(p, size));
+	cr_expect(eq(int, memcmp(p, "0123456789abcde", 16), 0));
+	for (size_t n = 1; n <= 8 && size % n == 0; n *= 2) {
+		expect_enomem(ptm_calloc(n, size / n));
+		expect_enomem(ptm_calloc(size / n, n));
+		expect_enomem(ptm_reallocarray(p, n, size / n));
+		expect_enomem(ptm_reallocarray(p, size / n, n));
+	}
+	cr_expect(eq(int, memcmp(p, "0123456789abcde", 16), 0));
+	ptm_free(p);
+}
+
+/*
+ * The same for the aligned ones at every power-of-two alignment (an
+ * alignment that is not a multiple of sizeof(void *) is posix_memalign's
+ * EINVAL, and aligned_alloc is asked only when size is a multiple).
+ */
+static void expect_too_large_aligned(size_t size)
+{
+	for (size_t align = 1; align != 0; align <<= 1) {
+		void *q = NULL;
+
+		expect_enomem(ptm_memalign(align, size));
+		if (align % sizeof(void *) == 0) {
+			setup_call();
+			cr_expect(eq(int, ptm_posix_memalign(&q, align, size),
+				     ENOMEM));
+			cr_expect(eq(ptr, q, NULL));
+		}
+		if (size % align == 0)
+			expect_enomem(ptm_aligned_alloc(align, size));
+	}
+	expect_enomem(ptm_valloc(size));
+	expect_enomem(ptm_pvalloc(size));
+}
+
+/*
+ * glibc's tst-malloc-too-large: with the address space limited to 2^50
+ * bytes, sizes near SIZE_MAX, just above PTRDIFF_MAX, and every
+ * (k << 50) and (k << 50) | (2^50 - 1) for k = 2^14 - 1 down to 1 fail
+ * with ENOMEM everywhere; (1 << 50) itself is checked once more last.
+ */
+Test(limits, glibc_tst_malloc_too_large, .timeout = 300)
+{
+	const size_t fifty = ((size_t)1 << 50) - 1;
+	struct rlimit rl = { fifty, fifty };
+
+	fresh_sim_heap();
+	cr_assert(eq(int, setrlimit(RLIMIT_AS, &rl), 0));
+	for (size_t i = 0; i < (1 << 14); i++) {
+		expect_too_large(SIZE_MAX - i);
+		expect_too_large_aligned(SIZE_MAX - i);
+		expect_too_large((size_t)PTRDIFF_MAX + 1 + i);
+		expect_too_large_aligned((size_t)PTRDIFF_MAX + 1 + i);
+	}
+	for (size_t msbs = (1 << 14) - 1; msbs >= 1; msbs--) {
+		expect_too_large((msbs << 50) | fifty);
+		expect_too_large_aligned((msbs << 50) | fifty);
+		expect_too_large(msbs << 50);
+		expect_too_large_aligned(msbs << 50);
+	}
+	expect_too_large((size_t)1 << 50);
+	expect_too_large_aligned((size_t)1 << 50);
+	cr_expect(eq(int, ptm_debug_check_heap(), 0));
+	cr_expect(ne(ptr, ptm_malloc(100), NULL));
+}
+
+/* Overflowing products and absurd alignments, argument by argument. */
+Test(limits, overflow_and_alignment_arguments)
+{
+	void *q = (void *)&q;
+	char *p;
+
+	fresh_sim_heap();
+	p = ptm_malloc(16);
+	expect_enomem(ptm_calloc(SIZE_MAX / 2 + 1, 2));
+	expect_enomem(ptm_calloc(2, SIZE_MAX / 2 + 1));
+	expect_enomem(ptm_calloc((size_t)PTRDIFF_MAX / 2 + 1, 2));
+	expect_enomem(ptm_calloc(SIZE_MAX, SIZE_MAX));
+	expect_enomem(ptm_reallocarray(p, SIZE_MAX / 2 + 1, 2));
+	expect_enomem(ptm_reallocarray(NULL, 1 << 16, (size_t)1 << 48));
+	/* Alignments that cannot be powers of two: EINVAL. */
+	setup_call();
+	cr_expect(eq(ptr, ptm_memalign(SIZE_MAX / 2 + 2, 16), NULL));
+	cr_expect(eq(int, errno, EINVAL));
+	setup_call();
+	cr_expect(eq(ptr, ptm_memalign(SIZE_MAX, 16), NULL));
+	cr_expect(eq(int, errno, EINVAL));
+	setup_call();
+	cr_expect(eq(ptr, ptm_aligned_alloc(SIZE_MAX, 1), NULL));
+	cr_expect(eq(int, errno, EINVAL));
+	/* The largest power of two is a valid alignment: ENOMEM. */
+	expect_enomem(ptm_memalign(SIZE_MAX / 2 + 1, 16));
+	expect_enomem(ptm_memalign((size_t)1 << 62, 1));
+	cr_expect(
+		eq(int, ptm_posix_memalign(&q, SIZE_MAX / 2 + 1, 16), ENOMEM));
+	/* posix_memalign: EINVAL for 0, non-powers, non-multiples of 8. */
+	cr_expect(eq(int, ptm_posix_memalign(&q, 0, 16), EINVAL));
+	cr_expect(eq(int, ptm_posix_memalign(&q, 4, 16), EINVAL));
+	cr_expect(eq(int, ptm_posix_memalign(&q, 24, 16), EINVAL));
+	cr_expect(eq(int, ptm_posix_memalign(&q, SIZE_MAX, 16), EINVAL));
+	cr_expect(eq(ptr, q, (void *)&q), "*memptr untouched on failure");
+	/* pvalloc's rounding overflows. */
+	expect_enomem(ptm_pvalloc(SIZE_MAX - 4094));
+	cr_expect(eq(int, ptm_debug_check_heap(), 0));
+	ptm_free(p);
+}
+
+/*
+ * free() leaves errno alone, whatever it frees (glibc 2.33 and later):
+ * a fast chunk, a large one, one (not fast) whose merge with both and
+ * with top lowers the break
+ * from +0x51000 to +0x21000 (top 331776 - 131072 - 33, in pages), and
+ * a mapped one.
+ */
+Test(limits, free_preserves_errno)
+{
+	char *small, *big, *mapped, *guard;
+
+	fresh_sim_heap();
+	cr_assert(eq(int, ptm_mallopt(M_MMAP_THRESHOLD, 512 * 1024), 1));
+	small = ptm_malloc(24);
+	big = ptm_malloc(200000);
+	guard = ptm_malloc(200);
+	mapped = ptm_malloc(1 << 20);
+	cr_assert(eq(sz, brk_delta(), 0x51000));
+	errno = ERANGE;
+	ptm_free(NULL);
+	cr_expect(eq(int, errno, ERANGE), "free(NULL)");
+	ptm_free(small);
+	cr_expect(eq(int, errno, ERANGE), "fast chunk");
+	ptm_free(big);
+	cr_expect(eq(int, errno, ERANGE), "large chunk");
+	ptm_free(guard);
+	cr_expect(eq(int, errno, ERANGE), "chunk next to top (trims)");
+	cr_expect(eq(sz, brk_delta(), 0x21000), "that free lowered the break");
+	ptm_free(mapped);
+	cr_expect(eq(int, errno, ERANGE), "mmapped chunk");
+}
+
+/*
+ * glibc's tst-trim1: 10000 blocks of random sizes below 16 KiB, a
+ * 256-byte block, 12 of every 13 blocks freed, malloc_trim(0), a
+ * 30000-byte block, malloc_trim(0) again.  Here the random sizes are a
+ * fixed sequence, and the surviving blocks must keep their bytes.
+ */
+Test(limits, glibc_tst_trim1, .timeout = 60)
+{
+	static unsigned char *arr[10000];
+	static size_t sizes[10000];
+	uint32_t seed = 12345;
+	unsigned char *p, *q;
+
+	fresh_sim_heap();
+	for (int i = 0; i < 10000; i++) {
+		seed = seed * 1103515245 + 12345;
+		sizes[i] = (seed >> 8) % 16384;
+		arr[i] = ptm_malloc(sizes[i]);
+		cr_assert(ne(ptr, arr[i], NULL));
+		memset(arr[i], (int)(sizes[i] & 0xff), sizes[i]);
+	}
+	p = ptm_malloc(256);
+	memset(p, 1, 256);
+	for (int i = 0; i < 10000; i++)
+		if (i % 13 != 0)
+			ptm_free(arr[i]);
+	cr_expect(eq(int, ptm_malloc_trim(0), 1));
+	q = ptm_malloc(30000);
+	cr_assert(ne(ptr, q, NULL));
+	memset(q, 2, 30000);
+	ptm_malloc_trim(0);
+	cr_expect(eq(int, ptm_debug_check_heap(), 0));
+	for (int i = 0; i < 10000; i += 13)
+		for (size_t j = 0; j < sizes[i]; j++)
+			if (arr[i][j] != (sizes[i] & 0xff))
+				cr_fatal("block %d byte %zu changed", i, j);
+	for (int i = 0; i < 256; i++)
+		cr_expect(eq(int, p[i], 1));
+	for (int i = 0; i < 30000; i++)
+		if (q[i] != 2)
+			cr_fatal("the 30000-byte block changed at %d", i);
+}
