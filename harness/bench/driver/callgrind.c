@@ -1,32 +1,64 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * callgrind.c: instructions per malloc+free pair on the fast path.
+ * callgrind.c: instruction counts, which the load of the machine does not
+ * disturb.
  *
- * This machine has no hardware counters, so the count comes from
- * valgrind's callgrind, which executes the program on a synthetic CPU and
- * counts every instruction.  The program is harness/bench/pair.c: costs
- * are collected only inside its functions pair_once (N pairs) and
- * pair_twice (2N pairs), and the driver reads, from the callgrind output,
- * the inclusive cost of the calls those functions make, that is of malloc
- * and free alone.  (twice - once) / N is the steady-state cost of a pair.
- * The self cost of every function seen in the collected region, divided by
- * the 3N pairs, gives the hot-spot table of docs/bench.md.
+ * This machine has no hardware counters, so the counts come from
+ * valgrind's callgrind, which executes a program on a synthetic CPU and
+ * counts every instruction.  Two measurements:
+ *
+ * - The fast path: harness/bench/pair.c, with costs collected only inside
+ *   its functions pair_once (N pairs) and pair_twice (2N pairs).  The
+ *   inclusive cost of the calls those functions make is the cost of malloc
+ *   and free alone; (twice - once) / N is the steady-state cost of a pair.
+ *   The self cost of every function in the collected region, over the 3N
+ *   pairs, gives the hot spots.
+ * - Each workload at scale IR_SCALE on ptmalloc and glibc: the
+ *   instructions spent in the allocator's own functions (its shared
+ *   object; for glibc, the functions of libc's malloc/ sources), and the
+ *   allocator functions that spend the most.
+ *
+ * The runs are independent, so they go two at a time (valgrind runs a
+ * program's threads one at a time anyway).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "driver.h"
 
 const size_t bench_sizes[NSIZES] = { 32, 128, 1024 };
 
+/* Allocators whose workloads are counted. */
+static const int counted[] = { A_PTM, A_PTM_TC, A_GLIBC, A_GLIBC_NOTC };
+
+/* One valgrind run: what it measures and where its output goes. */
+struct cg_job {
+	int a;
+	int w;
+	int s;
+	char out[PATH_MAX];
+	char log[PATH_MAX];
+	int pid;
+	int status;
+};
+
+/* A function seen in a callgrind file. */
+struct cg_fn {
+	char name[160];
+	double ir;
+	bool in_alloc;
+};
+
 /* What one callgrind output file says. */
 struct cg_result {
 	double once;
 	double twice;
+	double total;
 	int nfn;
-	struct hot_spot fn[256];
+	struct cg_fn fn[4096];
 };
 
 /* Remove every "DIR/../" from PATH. */
@@ -63,26 +95,45 @@ static void tidy_path(char *path)
 	drop_dotdot(path);
 }
 
-/* Add IR self instructions to function FILE:FN in R. */
-static void add_self(struct cg_result *r, const char *file, const char *fn,
-		     double ir)
+static const char *base_name(const char *path)
 {
-	char name[sizeof(r->fn[0].name)];
-	int i;
+	const char *slash = strrchr(path, '/');
 
-	snprintf(name, sizeof(name), "%.80s:%.70s", file, fn);
-	for (i = 0; i < r->nfn; i++)
-		if (strcmp(r->fn[i].name, name) == 0)
-			break;
-	if (i == r->nfn) {
-		if (r->nfn == (int)(sizeof(r->fn) / sizeof(r->fn[0])))
-			return;
-		snprintf(r->fn[r->nfn++].name, sizeof(name), "%s", name);
-	}
-	r->fn[i].ir += ir;
+	return slash != NULL ? slash + 1 : path;
 }
 
-/* Strip the trailing newline and return what follows "KEY=" in LINE. */
+/*
+ * Is function FILE:FN of OBJECT part of allocator A?  Its shared object
+ * for a preloaded one; libc's malloc/ sources for glibc.
+ */
+static bool in_allocator(const struct allocator *a, const char *object,
+			 const char *file)
+{
+	if (a->lib != NULL)
+		return strcmp(base_name(object), base_name(a->path)) == 0;
+	return strncmp(base_name(object), "libc.so", 7) == 0 &&
+	       strstr(file, "malloc/") != NULL;
+}
+
+/* The index of FILE:FN in R, added if new; -1 when the table is full. */
+static int fn_index(struct cg_result *r, const char *file, const char *fn,
+		    bool in_alloc)
+{
+	char name[sizeof(r->fn[0].name)];
+
+	snprintf(name, sizeof(name), "%.80s:%.70s", file, fn);
+	for (int i = r->nfn - 1; i >= 0; i--)
+		if (strcmp(r->fn[i].name, name) == 0)
+			return i;
+	if (r->nfn == (int)(sizeof(r->fn) / sizeof(r->fn[0])))
+		return -1;
+	snprintf(r->fn[r->nfn].name, sizeof(name), "%s", name);
+	r->fn[r->nfn].ir = 0;
+	r->fn[r->nfn].in_alloc = in_alloc;
+	return r->nfn++;
+}
+
+/* Strip the trailing newline; what follows "KEY" in LINE, or NULL. */
 static const char *value_of(char *line, const char *key)
 {
 	size_t n = strlen(key);
@@ -91,128 +142,228 @@ static const char *value_of(char *line, const char *key)
 	return strncmp(line, key, n) == 0 ? line + n : NULL;
 }
 
-/* Read a callgrind output file written with uncompressed names. */
-static int cg_parse(const char *path, struct cg_result *r)
+/* The parser's position: the current object, file and function. */
+struct cg_pos {
+	char object[4096];
+	char file[4096];
+	char fn[4096];
+	int index;
+	bool after_call;
+	bool in_pair;
+};
+
+/* Account one cost line to the current function or pair call. */
+static void cg_cost(struct cg_result *r, struct cg_pos *p, const char *line)
 {
-	char line[4096], file[4096] = "???", fn[4096] = "";
-	char object[4096] = "???";
-	bool after_call = false;
+	const char *cost = strchr(line, ' ');
+	double ir = cost != NULL ? strtod(cost, NULL) : 0;
+
+	if (p->after_call && strcmp(p->fn, "pair_once") == 0)
+		r->once += ir;
+	else if (p->after_call && strcmp(p->fn, "pair_twice") == 0)
+		r->twice += ir;
+	else if (!p->after_call && !p->in_pair && p->index >= 0)
+		r->fn[p->index].ir += ir;
+	p->after_call = false;
+}
+
+/* Read a callgrind output file written with uncompressed names. */
+static int cg_parse(const char *path, const struct allocator *a,
+		    struct cg_result *r)
+{
+	static struct cg_pos p;
+	char line[4096];
 	const char *v;
 	FILE *f = fopen(path, "r");
 
 	if (f == NULL)
 		return -1;
 	memset(r, 0, sizeof(*r));
+	memset(&p, 0, sizeof(p));
+	p.index = -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if ((v = value_of(line, "ob=")) != NULL) {
-			snprintf(object, sizeof(object), "%s", v);
+			snprintf(p.object, sizeof(p.object), "%s", v);
 		} else if ((v = value_of(line, "fl=")) != NULL) {
-			snprintf(file, sizeof(file), "%s", v);
-			if (strcmp(file, "???") == 0)
-				snprintf(file, sizeof(file), "%s",
-					 strrchr(object, '/') ?
-						 strrchr(object, '/') + 1 :
-						 object);
-			tidy_path(file);
+			snprintf(p.file, sizeof(p.file), "%s",
+				 strcmp(v, "???") ? v : base_name(p.object));
+			tidy_path(p.file);
 		} else if ((v = value_of(line, "fn=")) != NULL) {
-			snprintf(fn, sizeof(fn), "%s", v);
+			snprintf(p.fn, sizeof(p.fn), "%s", v);
+			p.in_pair = strncmp(v, "pair_", 5) == 0;
+			p.index = fn_index(r, p.file, p.fn,
+					   in_allocator(a, p.object, p.file));
+		} else if ((v = value_of(line, "summary: ")) != NULL) {
+			r->total = strtod(v, NULL);
 		} else if (strncmp(line, "calls=", 6) == 0) {
-			after_call = true;
+			p.after_call = true;
 		} else if ((line[0] >= '0' && line[0] <= '9') ||
 			   line[0] == '+' || line[0] == '-') {
-			char *cost = strchr(line, ' ');
-			double ir = cost != NULL ? strtod(cost, NULL) : 0;
-			bool in_once = strcmp(fn, "pair_once") == 0;
-			bool in_twice = strcmp(fn, "pair_twice") == 0;
-
-			if (after_call && in_once)
-				r->once += ir;
-			else if (after_call && in_twice)
-				r->twice += ir;
-			else if (!after_call && !in_once && !in_twice)
-				add_self(r, file, fn, ir);
-			after_call = false;
+			cg_cost(r, &p, line);
 		}
 	}
 	fclose(f);
 	return 0;
 }
 
-static int cmp_hot(const void *x, const void *y)
+static int cmp_fn(const void *x, const void *y)
 {
-	const struct hot_spot *a = x, *b = y;
+	const struct cg_fn *a = x, *b = y;
 
 	return (a->ir < b->ir) - (a->ir > b->ir);
 }
 
-/* Run pair SIZE N under callgrind on allocator A and parse the output. */
-static int cg_run(struct bench *b, int a, size_t size, struct cg_result *r)
+/* Start job J: the pair loop (J->w < 0) or a workload. */
+static void job_start(struct bench *b, struct cg_job *j)
 {
-	char out[PATH_MAX], log[PATH_MAX], prog[PATH_MAX];
-	char outopt[PATH_MAX + 32], sz[32], iters[32];
-	char *argv[] = { "valgrind",
-			 "--tool=callgrind",
-			 outopt,
-			 "--toggle-collect=pair_once",
-			 "--toggle-collect=pair_twice",
-			 "--compress-strings=no",
-			 "--compress-pos=no",
-			 prog,
-			 sz,
-			 iters,
-			 NULL };
-	char **env = spawn_env(&b->alloc[a]);
-	int status;
+	const char *key = b->alloc[j->a].key;
+	char outopt[PATH_MAX + 32], prog[PATH_MAX], arg1[32], arg2[32];
+	char *argv[12] = { "valgrind", "--tool=callgrind", outopt,
+			   "--compress-strings=no", "--compress-pos=no" };
+	char **env = spawn_env(&b->alloc[j->a]);
+	int n = 5;
 
-	snprintf(out, sizeof(out), "%s/callgrind-%s-%zu.out", b->workdir,
-		 b->alloc[a].key, size);
-	snprintf(log, sizeof(log), "%s/callgrind-%s-%zu.log", b->workdir,
-		 b->alloc[a].key, size);
-	snprintf(outopt, sizeof(outopt), "--callgrind-out-file=%s", out);
-	snprintf(prog, sizeof(prog), "%s/pair", b->bindir);
-	snprintf(sz, sizeof(sz), "%zu", size);
-	snprintf(iters, sizeof(iters), "%ld", b->pair_iters);
-	if (env == NULL)
-		return -1;
-	status = spawn_quiet(argv, env, log);
-	spawn_env_free(env);
-	if (status != 0) {
-		fprintf(stderr, "bench: callgrind on %s failed (see %s)\n",
-			b->alloc[a].key, log);
-		return -1;
+	if (j->w < 0) {
+		snprintf(j->out, sizeof(j->out), "%s/cg-pair-%s-%zu.out",
+			 b->workdir, key, bench_sizes[j->s]);
+		snprintf(prog, sizeof(prog), "%s/pair", b->bindir);
+		snprintf(arg1, sizeof(arg1), "%zu", bench_sizes[j->s]);
+		snprintf(arg2, sizeof(arg2), "%ld", b->pair_iters);
+		argv[n++] = "--toggle-collect=pair_once";
+		argv[n++] = "--toggle-collect=pair_twice";
+	} else {
+		snprintf(j->out, sizeof(j->out), "%s/cg-%s-%s.out", b->workdir,
+			 b->work[j->w].name, key);
+		snprintf(prog, sizeof(prog), "%s/wl_%s", b->bindir,
+			 b->work[j->w].name);
+		snprintf(arg1, sizeof(arg1), "%s", IR_SCALE);
+		arg2[0] = '\0';
 	}
-	return cg_parse(out, r);
+	snprintf(j->log, sizeof(j->log), "%.*s.log", (int)(strlen(j->out) - 4),
+		 j->out);
+	snprintf(outopt, sizeof(outopt), "--callgrind-out-file=%s", j->out);
+	argv[n++] = prog;
+	argv[n++] = arg1;
+	argv[n++] = arg2[0] != '\0' ? arg2 : NULL;
+	argv[n] = NULL;
+	j->pid = env != NULL ? spawn_start(argv, env, j->log) : -1;
+	spawn_env_free(env);
 }
 
-/* Every available allocator, every size: fill b->fast. */
+/* Run the N jobs, as many at a time as there are CPUs. */
+static void jobs_run(struct bench *b, struct cg_job *jobs, int n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int next = 0, running = 0;
+
+	while (next < n || running > 0) {
+		int status, pid;
+
+		if (next < n && running < (cpus > 1 ? cpus : 1)) {
+			job_start(b, &jobs[next]);
+			jobs[next].status = jobs[next].pid < 0 ? -1 : 0;
+			running += jobs[next++].pid >= 0;
+			continue;
+		}
+		pid = wait(&status);
+		if (pid < 0)
+			break;
+		for (int i = 0; i < next; i++)
+			if (jobs[i].pid == pid) {
+				jobs[i].status = WIFEXITED(status) ?
+							 WEXITSTATUS(status) :
+							 128;
+				running--;
+			}
+	}
+}
+
+/* Keep the result of a pair job in b->fast. */
+static void keep_pair(struct bench *b, const struct cg_job *j,
+		      struct cg_result *r)
+{
+	struct fastpath *fp = &b->fast[j->a];
+
+	fp->per_pair[j->s] = (r->twice - r->once) / (double)b->pair_iters;
+	if (j->s != 0)
+		return;
+	qsort(r->fn, (size_t)r->nfn, sizeof(r->fn[0]), cmp_fn);
+	fp->nhot = 0;
+	for (int i = 0; i < r->nfn && fp->nhot < MAX_HOT; i++) {
+		snprintf(fp->hot[fp->nhot].name, sizeof(fp->hot[0].name), "%s",
+			 r->fn[i].name);
+		fp->hot[fp->nhot++].ir =
+			r->fn[i].ir / (3.0 * (double)b->pair_iters);
+	}
+}
+
+/* Keep the result of a workload job in b->count. */
+static void keep_workload(struct bench *b, const struct cg_job *j,
+			  struct cg_result *r)
+{
+	struct wl_count *c = &b->count[j->w][j->a];
+
+	c->total = r->total;
+	c->alloc = 0;
+	for (int i = 0; i < r->nfn; i++)
+		if (r->fn[i].in_alloc)
+			c->alloc += r->fn[i].ir;
+	qsort(r->fn, (size_t)r->nfn, sizeof(r->fn[0]), cmp_fn);
+	c->nhot = 0;
+	for (int i = 0; i < r->nfn && c->nhot < IR_HOT; i++) {
+		if (!r->fn[i].in_alloc)
+			continue;
+		snprintf(c->hot[c->nhot].name, sizeof(c->hot[0].name), "%s",
+			 r->fn[i].name);
+		c->hot[c->nhot++].ir = r->fn[i].ir;
+	}
+}
+
+/* The jobs of this invocation, in JOBS; returns how many. */
+static int jobs_plan(struct bench *b, struct cg_job *jobs)
+{
+	int n = 0;
+
+	for (int a = 0; a < NALLOC; a++)
+		for (int s = 0; s < b->nsizes && b->alloc[a].available; s++)
+			jobs[n++] = (struct cg_job){ .a = a, .w = -1, .s = s };
+	for (size_t i = 0; b->counted && i < sizeof(counted) / sizeof(int); i++)
+		for (int w = 0; w < b->nwork; w++)
+			jobs[n++] = (struct cg_job){ .a = counted[i], .w = w };
+	return n;
+}
+
+/* Every callgrind measurement: fill b->fast and b->count. */
 void callgrind_measure(struct bench *b)
 {
+	static struct cg_job jobs[NALLOC * NSIZES + NALLOC * 16];
 	static struct cg_result r;
+	int n;
 
 	b->nsizes = b->quick ? 1 : NSIZES;
 	b->pair_iters = b->quick ? 5000 : 20000;
-	for (int a = 0; a < NALLOC; a++) {
-		struct fastpath *fp = &b->fast[a];
-
+	b->counted = !b->quick;
+	for (int a = 0; a < NALLOC; a++)
 		for (int s = 0; s < NSIZES; s++)
-			fp->per_pair[s] = -1;
-		if (!b->alloc[a].available)
-			continue;
-		fprintf(stderr, "bench: callgrind %s\n", b->alloc[a].key);
-		for (int s = 0; s < b->nsizes; s++) {
-			if (cg_run(b, a, bench_sizes[s], &r) != 0) {
-				b->errors++;
-				continue;
-			}
-			fp->per_pair[s] = (r.twice - r.once) / b->pair_iters;
-			if (s != 0)
-				continue;
-			qsort(r.fn, (size_t)r.nfn, sizeof(r.fn[0]), cmp_hot);
-			for (int i = 0; i < r.nfn && i < MAX_HOT; i++) {
-				fp->hot[i] = r.fn[i];
-				fp->hot[i].ir /= 3.0 * (double)b->pair_iters;
-			}
-			fp->nhot = r.nfn < MAX_HOT ? r.nfn : MAX_HOT;
+			b->fast[a].per_pair[s] = -1;
+	for (int w = 0; w < b->nwork; w++)
+		for (int a = 0; a < NALLOC; a++)
+			b->count[w][a].alloc = -1;
+	n = jobs_plan(b, jobs);
+	fprintf(stderr, "bench: %d callgrind runs\n", n);
+	jobs_run(b, jobs, n);
+	for (int i = 0; i < n; i++) {
+		struct cg_job *j = &jobs[i];
+
+		if (j->status != 0 || cg_parse(j->out, &b->alloc[j->a], &r)) {
+			fprintf(stderr,
+				"bench: callgrind run failed (see %s)\n",
+				j->log);
+			b->errors++;
+		} else if (j->w < 0) {
+			keep_pair(b, j, &r);
+		} else {
+			keep_workload(b, j, &r);
 		}
 	}
 }

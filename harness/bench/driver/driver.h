@@ -4,7 +4,8 @@
  *
  *	main.c       options, the allocator and workload tables, the runs
  *	spawn.c      one timed run of one program (posix_spawn + wait4)
- *	callgrind.c  instructions per malloc+free pair under callgrind
+ *	callgrind.c  instruction counts under callgrind: per malloc+free
+ *	             pair, and per workload inside the allocator
  *	report.c     the console tables, docs/bench.md and the chart
  *
  * Every figure the report prints is computed here from the runs of this
@@ -69,25 +70,55 @@ struct workload {
  * @n: runs that succeeded, whose figures are in @ms and @rss_kb.
  * @failed: runs that exited non-zero, died or printed a wrong checksum.
  * @ms: wall-clock milliseconds from spawn to exit.
+ * @cpu_ms: the child's user + system CPU time, in milliseconds.
  * @rss_kb: the child's peak resident set (ru_maxrss), in KiB.
- * @ms_med, @ms_min, @ms_max, @rss_med: summaries computed after the runs.
+ * @ms_med, @ms_min, @ms_max, @cpu_med, @rss_med: summaries computed after
+ *	the runs.
  */
 struct cell {
 	int n;
 	int failed;
 	double ms[MAX_RUNS];
+	double cpu_ms[MAX_RUNS];
 	double rss_kb[MAX_RUNS];
 	double ms_med, ms_min, ms_max;
+	double cpu_med;
 	double rss_med;
+};
+
+/* What one run measured. */
+struct sample {
+	double ms;
+	double cpu_ms;
+	double rss_kb;
 };
 
 /* baseline: "pair 32 1000", the RSS of a program that barely allocates. */
 #define BASELINE_ARGS "32", "1000"
 
-/* One function's share of a fast-path pair: "file:function" and Ir. */
+/* One function's instructions: "file:function" and Ir. */
 struct hot_spot {
 	char name[160];
 	double ir;
+};
+
+/* Workload instruction counts are measured at this scale. */
+#define IR_SCALE "0.02"
+#define IR_HOT 4
+
+/*
+ * The callgrind measurement of one workload on one allocator.
+ * @total:  instructions of the whole process.
+ * @alloc:  instructions in the allocator's own functions (negative: not
+ *          measured).
+ * @hot:    the allocator functions with the most self instructions, most
+ *          first, @nhot of them.
+ */
+struct wl_count {
+	double total;
+	double alloc;
+	struct hot_spot hot[IR_HOT];
+	int nhot;
 };
 
 /*
@@ -125,20 +156,26 @@ struct bench {
 	struct cell baseline[NALLOC];
 	char checksum[16][64];
 	struct fastpath fast[NALLOC];
+	struct wl_count count[16][NALLOC];
+	bool counted;
 	int nsizes;
 	long pair_iters;
 	int errors;
 	double elapsed_s;
 	char started[64];
+	char load_start[64];
+	char load_end[64];
 };
 
 extern const size_t bench_sizes[NSIZES];
 
 /* spawn.c */
 int spawn_timed(char *const argv[], const struct allocator *a, char *out,
-		size_t outlen, double *ms, double *rss_kb);
+		size_t outlen, struct sample *m);
 char **spawn_env(const struct allocator *a);
 void spawn_env_free(char **env);
+int spawn_start(char *const argv[], char **env, const char *log);
+int spawn_wait(int pid);
 int spawn_quiet(char *const argv[], char **env, const char *log);
 
 /* callgrind.c */

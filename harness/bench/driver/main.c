@@ -193,6 +193,14 @@ static void parse_options(struct bench *b, int argc, char **argv,
 		usage();
 }
 
+static void cell_add(struct cell *c, const struct sample *m)
+{
+	c->ms[c->n] = m->ms;
+	c->cpu_ms[c->n] = m->cpu_ms;
+	c->rss_kb[c->n] = m->rss_kb;
+	c->n++;
+}
+
 /*
  * The baseline: the peak RSS of the callgrind loop run briefly, that is of
  * a process that allocates next to nothing, on allocator A.
@@ -202,16 +210,14 @@ static void run_baseline(struct bench *b, int a)
 	struct cell *c = &b->baseline[a];
 	char prog[PATH_MAX], out[64];
 	char *argv[] = { prog, BASELINE_ARGS, NULL };
-	double ms, rss;
+	struct sample m;
 
 	snprintf(prog, sizeof(prog), "%s/pair", b->bindir);
-	if (spawn_timed(argv, &b->alloc[a], out, sizeof(out), &ms, &rss)) {
+	if (spawn_timed(argv, &b->alloc[a], out, sizeof(out), &m)) {
 		c->failed++;
 		return;
 	}
-	c->ms[c->n] = ms;
-	c->rss_kb[c->n] = rss;
-	c->n++;
+	cell_add(c, &m);
 }
 
 /* One run of workload W on allocator A, recorded in its cell. */
@@ -220,11 +226,11 @@ static void run_one(struct bench *b, int w, int a)
 	struct cell *c = &b->cell[w][a];
 	char prog[PATH_MAX], scale[32], out[256];
 	char *argv[] = { prog, scale, NULL };
-	double ms, rss;
+	struct sample m;
 
 	snprintf(prog, sizeof(prog), "%s/wl_%s", b->bindir, b->work[w].name);
 	snprintf(scale, sizeof(scale), "%g", b->scale);
-	if (spawn_timed(argv, &b->alloc[a], out, sizeof(out), &ms, &rss)) {
+	if (spawn_timed(argv, &b->alloc[a], out, sizeof(out), &m)) {
 		c->failed++;
 		return;
 	}
@@ -237,9 +243,7 @@ static void run_one(struct bench *b, int w, int a)
 		c->failed++;
 		return;
 	}
-	c->ms[c->n] = ms;
-	c->rss_kb[c->n] = rss;
-	c->n++;
+	cell_add(c, &m);
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -262,6 +266,7 @@ static void summarise(struct cell *c)
 	if (c->n == 0)
 		return;
 	c->rss_med = median(c->rss_kb, c->n);
+	c->cpu_med = median(c->cpu_ms, c->n);
 	c->ms_med = median(c->ms, c->n);
 	c->ms_min = c->ms[0];
 	c->ms_max = c->ms[c->n - 1];
@@ -298,6 +303,19 @@ static void run_all(struct bench *b)
 	}
 }
 
+/* The load averages of /proc/loadavg, or "?" */
+static void load_average(char *out, size_t len)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l1, l5, l15;
+
+	snprintf(out, len, "?");
+	if (f != NULL && fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+		snprintf(out, len, "%.1f %.1f %.1f", l1, l5, l15);
+	if (f != NULL)
+		fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	static struct bench b = { .runs = 5, .scale = 1.0, .callgrind = true };
@@ -310,6 +328,7 @@ int main(int argc, char **argv)
 	b.work = workloads;
 	b.nwork = (int)(sizeof(workloads) / sizeof(workloads[0]));
 	resolve_allocators(&b, ptm_lib);
+	load_average(b.load_start, sizeof(b.load_start));
 	if (!b.alloc[A_PTM].available)
 		return 1;
 	fprintf(stderr,
@@ -320,6 +339,7 @@ int main(int argc, char **argv)
 	if (b.callgrind)
 		callgrind_measure(&b);
 	b.elapsed_s = difftime(time(NULL), t0);
+	load_average(b.load_end, sizeof(b.load_end));
 	report_console(&b);
 	if (report_markdown(&b) != 0 || report_chart(&b) != 0)
 		b.errors++;

@@ -26,28 +26,42 @@
 #define HAND_BEGIN "<!-- hand-written: begin -->"
 #define HAND_END "<!-- hand-written: end -->"
 
-/* Time (or with RSS, peak RSS) of workload W on A over that on BASE. */
-static double ratio_of(const struct bench *b, int w, int a, int base, bool rss)
+/* What a table shows. */
+enum metric {
+	M_TIME,
+	M_CPU,
+	M_RSS
+};
+
+/* The median of cell C in METRIC. */
+static double med(const struct cell *c, enum metric m)
+{
+	return m == M_RSS ? c->rss_med : m == M_CPU ? c->cpu_med : c->ms_med;
+}
+
+/* Workload W's median on A over that on BASE, in METRIC. */
+static double ratio_of(const struct bench *b, int w, int a, int base,
+		       enum metric m)
 {
 	const struct cell *x = &b->cell[w][a], *y = &b->cell[w][base];
 
 	if (x->n == 0 || y->n == 0)
 		return NAN;
-	return rss ? x->rss_med / y->rss_med : x->ms_med / y->ms_med;
+	return med(x, m) / med(y, m);
 }
 
 double cell_ratio(const struct bench *b, int w, int a, int base)
 {
-	return ratio_of(b, w, a, base, false);
+	return ratio_of(b, w, a, base, M_TIME);
 }
 
-static double geomean_of(const struct bench *b, int a, int base, bool rss)
+static double geomean_of(const struct bench *b, int a, int base, enum metric m)
 {
 	double logsum = 0;
 	int n = 0;
 
 	for (int w = 0; w < b->nwork; w++) {
-		double r = ratio_of(b, w, a, base, rss);
+		double r = ratio_of(b, w, a, base, m);
 
 		if (isnan(r))
 			return NAN;
@@ -59,7 +73,7 @@ static double geomean_of(const struct bench *b, int a, int base, bool rss)
 
 double geomean_ratio(const struct bench *b, int a, int base)
 {
-	return geomean_of(b, a, base, false);
+	return geomean_of(b, a, base, M_TIME);
 }
 
 /* Half the run-to-run range of a cell, relative to its median. */
@@ -91,15 +105,16 @@ static void cat(char *buf, size_t len, const char *fmt, ...)
 
 /* "A no worse than BASE on every workload", in time or RSS. */
 static void every_workload(const struct bench *b, struct target *t, int a,
-			   int base, bool rss)
+			   int base, enum metric m)
 {
+	bool rss = m == M_RSS;
 	double worst = 0;
 	int worst_w = -1, misses = 0;
 
 	t->known = true;
 	t->measured[0] = '\0';
 	for (int w = 0; w < b->nwork; w++) {
-		double r = ratio_of(b, w, a, base, rss);
+		double r = ratio_of(b, w, a, base, m);
 
 		if (isnan(r)) {
 			t->known = false;
@@ -136,9 +151,9 @@ static int targets(const struct bench *b, struct target *t)
 	double fast = b->fast[A_PTM_TC].per_pair[0];
 
 	t[0].what = "classic time <= glibc tcache off, every workload";
-	every_workload(b, &t[0], A_PTM, A_GLIBC_NOTC, false);
+	every_workload(b, &t[0], A_PTM, A_GLIBC_NOTC, M_TIME);
 	t[1].what = "tcache time <= glibc default, every workload";
-	every_workload(b, &t[1], A_PTM_TC, A_GLIBC, false);
+	every_workload(b, &t[1], A_PTM_TC, A_GLIBC, M_TIME);
 	t[2].what = "tcache time geometric mean <= 0.90 x glibc default";
 	t[2].known = !isnan(gm);
 	t[2].met = t[2].known && gm <= 0.90;
@@ -153,9 +168,9 @@ static int targets(const struct bench *b, struct target *t)
 	if (!t[3].known)
 		snprintf(t[3].measured, sizeof(t[3].measured), "not measured");
 	t[4].what = "classic peak RSS <= glibc tcache off, every workload";
-	every_workload(b, &t[4], A_PTM, A_GLIBC_NOTC, true);
+	every_workload(b, &t[4], A_PTM, A_GLIBC_NOTC, M_RSS);
 	t[5].what = "tcache peak RSS <= glibc default, every workload";
-	every_workload(b, &t[5], A_PTM_TC, A_GLIBC, true);
+	every_workload(b, &t[5], A_PTM_TC, A_GLIBC, M_RSS);
 	return 6;
 }
 
@@ -164,12 +179,22 @@ static const char *verdict(const struct target *t)
 	return !t->known ? "not measured" : t->met ? "met" : "MISSED";
 }
 
-/* One table of medians with ratios to glibc default, for the console. */
-static void console_table(const struct bench *b, bool rss)
+static const char *const metric_title[] = {
+	[M_TIME] = "Wall time, ms",
+	[M_CPU] = "CPU time (user + system), ms",
+	[M_RSS] = "Peak RSS, MiB",
+};
+
+/* A cell's median in the unit its table shows. */
+static double shown(const struct cell *c, enum metric m)
 {
-	printf("\n%s\n%-9s",
-	       rss ? "Peak RSS, MiB (ratio to glibc default)" :
-		     "Time, ms (ratio to glibc default)",
+	return m == M_RSS ? c->rss_med / 1024 : med(c, m);
+}
+
+/* One table of medians with ratios to glibc default, for the console. */
+static void console_table(const struct bench *b, enum metric m)
+{
+	printf("\n%s (ratio to glibc default)\n%-9s", metric_title[m],
 	       "workload");
 	for (int a = 0; a < NALLOC; a++)
 		printf(" %12s", b->alloc[a].key);
@@ -182,17 +207,17 @@ static void console_table(const struct bench *b, bool rss)
 			if (c->n == 0)
 				printf(" %12s", c->failed ? "FAILED" : "-");
 			else
-				printf(" %7.*f %4.2f", rss ? 1 : 0,
-				       rss ? c->rss_med / 1024 : c->ms_med,
-				       ratio_of(b, w, a, A_GLIBC, rss));
+				printf(" %7.*f %4.2f", m == M_RSS ? 1 : 0,
+				       shown(c, m),
+				       ratio_of(b, w, a, A_GLIBC, m));
 		}
 		printf("\n");
 	}
 	printf("%-9s", "geomean");
 	for (int a = 0; a < NALLOC; a++)
-		printf(" %12.2f", geomean_of(b, a, A_GLIBC, rss));
+		printf(" %12.2f", geomean_of(b, a, A_GLIBC, m));
 	printf("\n");
-	if (!rss)
+	if (m != M_RSS)
 		return;
 	printf("%-9s", "baseline");
 	for (int a = 0; a < NALLOC; a++)
@@ -205,8 +230,8 @@ void report_console(const struct bench *b)
 	struct target t[8];
 	int n = targets(b, t);
 
-	console_table(b, false);
-	console_table(b, true);
+	console_table(b, M_TIME);
+	console_table(b, M_RSS);
 	if (b->callgrind) {
 		printf("\nInstructions per malloc+free pair (callgrind)\n");
 		for (int a = 0; a < NALLOC; a++) {
@@ -297,6 +322,15 @@ static void md_header(FILE *f, const struct bench *b)
 		b->alloc[A_MIMALLOC].version, b->alloc[A_TCMALLOC].version,
 		b->runs, b->scale, b->quick ? " (BENCH_QUICK smoke run)" : "",
 		b->elapsed_s);
+	fprintf(f,
+		"Load average (1, 5, 15 min) at the start: %s; at the end: "
+		"%s.%s\n\n",
+		b->load_start, b->load_end,
+		atof(b->load_start) > sysconf(_SC_NPROCESSORS_ONLN) ?
+			"  **The machine was busy with other work: the wall "
+			"times are disturbed; compare the CPU-time table "
+			"too.**" :
+			"");
 }
 
 static void md_targets(FILE *f, const struct bench *b)
@@ -314,8 +348,8 @@ static void md_targets(FILE *f, const struct bench *b)
 	fprintf(f, "\n");
 }
 
-/* The time or RSS table: median and ratio to glibc default. */
-static void md_table(FILE *f, const struct bench *b, bool rss)
+/* A table of medians and ratios to glibc default in METRIC. */
+static void md_table(FILE *f, const struct bench *b, enum metric m)
 {
 	fprintf(f, "| workload |");
 	for (int a = 0; a < NALLOC; a++)
@@ -332,17 +366,17 @@ static void md_table(FILE *f, const struct bench *b, bool rss)
 			if (c->n == 0)
 				fprintf(f, " %s |", c->failed ? "FAILED" : "-");
 			else
-				fprintf(f, " %.*f (%.2f) |", rss ? 1 : 0,
-					rss ? c->rss_med / 1024 : c->ms_med,
-					ratio_of(b, w, a, A_GLIBC, rss));
+				fprintf(f, " %.*f (%.2f) |", m == M_RSS ? 1 : 0,
+					shown(c, m),
+					ratio_of(b, w, a, A_GLIBC, m));
 		}
 		fprintf(f, "\n");
 	}
 	fprintf(f, "| geometric mean of ratios |");
 	for (int a = 0; a < NALLOC; a++)
-		fprintf(f, " %.2f |", geomean_of(b, a, A_GLIBC, rss));
+		fprintf(f, " %.2f |", geomean_of(b, a, A_GLIBC, m));
 	fprintf(f, "\n");
-	if (rss) {
+	if (m == M_RSS) {
 		fprintf(f, "| baseline (not in the mean) |");
 		for (int a = 0; a < NALLOC; a++)
 			fprintf(f, " %.1f |", b->baseline[a].rss_med / 1024);
@@ -364,10 +398,10 @@ static void md_versus(FILE *f, const struct bench *b)
 		"| --- | ---: | ---: | ---: | ---: | ---: |\n");
 	for (int w = 0; w < b->nwork; w++) {
 		double r[4] = {
-			ratio_of(b, w, A_PTM, A_GLIBC_NOTC, false),
-			ratio_of(b, w, A_PTM_TC, A_GLIBC, false),
-			ratio_of(b, w, A_PTM, A_GLIBC_NOTC, true),
-			ratio_of(b, w, A_PTM_TC, A_GLIBC, true),
+			ratio_of(b, w, A_PTM, A_GLIBC_NOTC, M_TIME),
+			ratio_of(b, w, A_PTM_TC, A_GLIBC, M_TIME),
+			ratio_of(b, w, A_PTM, A_GLIBC_NOTC, M_RSS),
+			ratio_of(b, w, A_PTM_TC, A_GLIBC, M_RSS),
 		};
 		double s = 0;
 		static const int cols[] = { A_PTM, A_PTM_TC, A_GLIBC,
@@ -427,6 +461,48 @@ static void md_fastpath(FILE *f, const struct bench *b)
 	fprintf(f, "\n");
 }
 
+/* Allocator instructions per workload, and where ptmalloc spends them. */
+static void md_counts(FILE *f, const struct bench *b)
+{
+	static const int cols[] = { A_PTM, A_PTM_TC, A_GLIBC, A_GLIBC_NOTC };
+
+	if (!b->counted)
+		return;
+	fprintf(f,
+		"## Instructions per workload\n\n"
+		"Millions of instructions executed inside the allocator (its "
+		"shared object; for glibc, the functions of libc's malloc/ "
+		"sources) by each workload at scale " IR_SCALE
+		", counted by callgrind: unlike the times, these do not depend "
+		"on the load of the machine, but they ignore cache misses, "
+		"lock waits and the kernel (page faults, brk, mmap).\n\n"
+		"| workload | ptm | ptm-tc | glibc | glibc-tc0 | "
+		"classic / glibc tc0 | tcache / glibc |\n"
+		"| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+	for (int w = 0; w < b->nwork; w++) {
+		const struct wl_count *c = b->count[w];
+
+		fprintf(f, "| %s |", b->work[w].name);
+		for (size_t i = 0; i < 4; i++)
+			fprintf(f, " %.2f |", c[cols[i]].alloc / 1e6);
+		fprintf(f, " %.2f | %.2f |\n",
+			c[A_PTM].alloc / c[A_GLIBC_NOTC].alloc,
+			c[A_PTM_TC].alloc / c[A_GLIBC].alloc);
+	}
+	fprintf(f, "\nptmalloc classic's hot spots per workload (self "
+		   "instructions, share of its allocator instructions):\n\n");
+	for (int w = 0; w < b->nwork; w++) {
+		const struct wl_count *c = &b->count[w][A_PTM];
+
+		fprintf(f, "- %s:", b->work[w].name);
+		for (int h = 0; h < c->nhot; h++)
+			fprintf(f, "%s `%s` %.0f%%", h ? "," : "",
+				c->hot[h].name, 100 * c->hot[h].ir / c->alloc);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+}
+
 static void md_legend(FILE *f, const struct bench *b)
 {
 	fprintf(f, "## Allocators\n\n| column | runs |\n| --- | --- |\n");
@@ -466,15 +542,22 @@ int report_markdown(const struct bench *b)
 		"Wall-clock milliseconds, median, and (in brackets) the "
 		"ratio to glibc default; lower is faster.\n\n",
 		svg != NULL ? svg + 1 : b->out_svg);
-	md_table(f, b, false);
+	md_table(f, b, M_TIME);
 	md_versus(f, b);
+	fprintf(f, "### CPU time\n\nUser + system CPU milliseconds of the "
+		   "workload process, median, and the ratio to glibc default: "
+		   "less disturbed than the wall time when other work shares "
+		   "the machine, but blind to time spent waiting (locks, "
+		   "condition variables).\n\n");
+	md_table(f, b, M_CPU);
 	fprintf(f, "## Peak RSS\n\nru_maxrss of the workload process in "
 		   "MiB, median, and the ratio to glibc default.  It includes "
 		   "the preloaded library's own pages: the baseline row is a "
 		   "process that allocates next to nothing (`pair 32 1000`)."
 		   "\n\n");
-	md_table(f, b, true);
+	md_table(f, b, M_RSS);
 	md_fastpath(f, b);
+	md_counts(f, b);
 	md_legend(f, b);
 	fputs(hand, f);
 	free(hand);

@@ -111,11 +111,11 @@ static void read_all(int fd, char *out, size_t outlen)
 
 /*
  * Run ARGV on allocator A; its standard output goes to OUT.  Returns 0
- * and the wall time and peak RSS when the child exited with status 0,
- * -1 otherwise (after saying why on stderr).
+ * and the wall time, CPU time and peak RSS in M when the child exited
+ * with status 0, -1 otherwise (after saying why on stderr).
  */
 int spawn_timed(char *const argv[], const struct allocator *a, char *out,
-		size_t outlen, double *ms, double *rss_kb)
+		size_t outlen, struct sample *m)
 {
 	posix_spawn_file_actions_t fa;
 	char **env = spawn_env(a);
@@ -147,8 +147,10 @@ int spawn_timed(char *const argv[], const struct allocator *a, char *out,
 	while (wait4(pid, &status, 0, &ru) < 0)
 		if (errno != EINTR)
 			return -1;
-	*ms = now_ms() - t0;
-	*rss_kb = (double)ru.ru_maxrss;
+	m->ms = now_ms() - t0;
+	m->cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+	m->rss_kb = (double)ru.ru_maxrss;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFSIGNALED(status))
@@ -161,14 +163,14 @@ int spawn_timed(char *const argv[], const struct allocator *a, char *out,
 }
 
 /*
- * Run ARGV (looked up in PATH) in ENV (NULL: the driver's own) with both
- * outputs to the file LOG; returns its exit status.
+ * Start ARGV (looked up in PATH) in ENV (NULL: the driver's own) with both
+ * outputs to the file LOG; returns its pid, or -1.
  */
-int spawn_quiet(char *const argv[], char **env, const char *log)
+int spawn_start(char *const argv[], char **env, const char *log)
 {
 	posix_spawn_file_actions_t fa;
-	int status, err;
 	pid_t pid;
+	int err;
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -183,8 +185,24 @@ int spawn_quiet(char *const argv[], char **env, const char *log)
 			strerror(err));
 		return -1;
 	}
+	return pid;
+}
+
+/* Wait for PID; its exit status, or 128 when it was killed. */
+int spawn_wait(int pid)
+{
+	int status;
+
+	if (pid < 0)
+		return -1;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* spawn_start, then spawn_wait. */
+int spawn_quiet(char *const argv[], char **env, const char *log)
+{
+	return spawn_wait(spawn_start(argv, env, log));
 }
