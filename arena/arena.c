@@ -115,7 +115,7 @@ static void detach_arena_locked(struct malloc_state *av)
 {
 	if (av != NULL && --av->attached_threads == 0) {
 		av->next_free = free_list;
-		free_list = av;
+		__atomic_store_n(&free_list, av, __ATOMIC_RELAXED);
 	}
 }
 
@@ -125,7 +125,7 @@ static void remove_from_free_list_locked(struct malloc_state *av)
 	for (struct malloc_state **pp = &free_list; *pp != NULL;
 	     pp = &(*pp)->next_free) {
 		if (*pp == av) {
-			*pp = av->next_free;
+			__atomic_store_n(pp, av->next_free, __ATOMIC_RELAXED);
 			return;
 		}
 	}
@@ -203,7 +203,7 @@ static struct malloc_state *get_free_list(void)
 	lock_acquire(&free_list_lock);
 	av = free_list;
 	if (av != NULL)
-		free_list = av->next_free;
+		__atomic_store_n(&free_list, av->next_free, __ATOMIC_RELAXED);
 	lock_release(&free_list_lock);
 	if (av == NULL)
 		return NULL;
@@ -215,27 +215,32 @@ static struct malloc_state *get_free_list(void)
 /*
  * Share an existing arena: the first, round robin, whose lock is free,
  * else wait for the next in line (not @avoid, where an allocation just
- * failed).  Returns it attached and locked.
+ * failed).  Returns it attached and locked.  The round-robin position
+ * is shared by threads that come here without a lock, so it is read
+ * once and written once, atomically (glibc leaves this a data race).
  */
 static struct malloc_state *reused_arena(struct malloc_state *avoid)
 {
 	static struct malloc_state *next_to_use;
-	struct malloc_state *av;
+	struct malloc_state *first, *av;
 
-	if (next_to_use == NULL)
-		next_to_use = &main_arena;
-	av = next_to_use;
+	first = __atomic_load_n(&next_to_use, __ATOMIC_RELAXED);
+	if (first == NULL)
+		first = &main_arena;
+	av = first;
 	do {
 		if (arena_trylock(av))
 			goto out;
 		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
-	} while (av != next_to_use);
+	} while (av != first);
 	if (av == avoid)
-		av = av->next;
+		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
 	arena_lock(av);
 out:
 	attach_arena(av);
-	next_to_use = av->next;
+	__atomic_store_n(&next_to_use,
+			 __atomic_load_n(&av->next, __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELAXED);
 	return av;
 }
 
