@@ -98,6 +98,7 @@ static inline void text_read_fd(struct text *t, int fd)
 			  (off_t)t->len)) > 0)
 		t->len += (size_t)n;
 	cr_assert(n == 0, "read: %s", strerror(errno));
+	cr_assert(lt(sz, t->len, sizeof(t->buf) - 1), "text buffer too small");
 	t->buf[t->len] = '\0';
 }
 
