@@ -143,6 +143,7 @@ struct bench {
 	const char *out_svg;
 	const char *chart_script;
 	const char *workdir;
+	const char *cg_lib;
 	int runs;
 	double scale;
 	bool quick;

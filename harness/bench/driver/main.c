@@ -5,13 +5,16 @@
  *
  *	bench-driver --bindir DIR --lib LIBPTMALLOC.SO --libdir DIR
  *		     --out BENCH.md --svg BENCH.svg --chart CHART.gp
- *		     --workdir DIR [--runs N] [--scale X] [--quick]
- *		     [--no-callgrind]
+ *		     --workdir DIR [--cg-lib SO] [--runs N] [--scale X]
+ *		     [--quick] [--no-callgrind]
  *
  * Runs alternate: each round runs every workload once on every allocator,
  * the allocators in an order that rotates from round to round and from
  * workload to workload, so that a slow spell of the machine is spread
  * over all of them.  The figures reported are medians over the rounds.
+ * --cg-lib names the build of libptmalloc.so that the callgrind runs
+ * preload instead of --lib (one built with -DPTM_NO_VALGRIND, whose
+ * memcheck annotations stay off under valgrind as they are natively).
  * --quick (BENCH_QUICK=1) is a smoke run: scale 0.1, three rounds, one
  * callgrind size.  The exit status is non-zero when any run failed or
  * printed a checksum different from the other allocators'.
@@ -82,7 +85,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: bench-driver --bindir DIR --lib SO --libdir DIR "
 		"--out MD --svg SVG --chart GP --workdir DIR\n"
-		"       [--runs N] [--scale X] [--quick] [--no-callgrind]\n");
+		"       [--cg-lib SO] [--runs N] [--scale X] [--quick] "
+		"[--no-callgrind]\n");
 	exit(64);
 }
 
@@ -134,12 +138,13 @@ static void parse_options(struct bench *b, int argc, char **argv,
 			  const char **ptm_lib)
 {
 	static const struct option opts[] = {
-		{ "bindir", 1, NULL, 'b' },	  { "lib", 1, NULL, 'l' },
-		{ "libdir", 1, NULL, 'd' },	  { "out", 1, NULL, 'o' },
-		{ "svg", 1, NULL, 's' },	  { "chart", 1, NULL, 'c' },
-		{ "workdir", 1, NULL, 'w' },	  { "runs", 1, NULL, 'r' },
-		{ "scale", 1, NULL, 'x' },	  { "quick", 0, NULL, 'q' },
-		{ "no-callgrind", 0, NULL, 'n' }, { NULL, 0, NULL, 0 },
+		{ "bindir", 1, NULL, 'b' }, { "lib", 1, NULL, 'l' },
+		{ "cg-lib", 1, NULL, 'g' }, { "libdir", 1, NULL, 'd' },
+		{ "out", 1, NULL, 'o' },    { "svg", 1, NULL, 's' },
+		{ "chart", 1, NULL, 'c' },  { "workdir", 1, NULL, 'w' },
+		{ "runs", 1, NULL, 'r' },   { "scale", 1, NULL, 'x' },
+		{ "quick", 0, NULL, 'q' },  { "no-callgrind", 0, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -150,6 +155,9 @@ static void parse_options(struct bench *b, int argc, char **argv,
 			break;
 		case 'l':
 			*ptm_lib = optarg;
+			break;
+		case 'g':
+			b->cg_lib = optarg;
 			break;
 		case 'd':
 			b->libdir = optarg;
