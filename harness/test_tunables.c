@@ -411,6 +411,27 @@ Test(tunables, precedence)
 }
 
 /*
+ * MALLOC_CHECK_ is the checking layer's (first character only, as glibc
+ * 2.17 read it); glibc.malloc.check, read after it, wins.
+ */
+Test(tunables, check_tunable_beats_malloc_check)
+{
+	char *out = params(
+		ENV("MALLOC_CHECK_=1", "GLIBC_TUNABLES=glibc.malloc.check=2"));
+
+	expect_key(out, "check", 2);
+	free(out);
+	out = params(
+		ENV("GLIBC_TUNABLES=glibc.malloc.check=2", "MALLOC_CHECK_=1"));
+	expect_key(out, "check", 2);
+	free(out);
+	out = params(
+		ENV("MALLOC_CHECK_=1", "GLIBC_TUNABLES=glibc.malloc.check=9"));
+	expect_key(out, "check", 1);
+	free(out);
+}
+
+/*
  * A process started AT_SECURE (here: real uid 65534, effective uid 0)
  * ignores every malloc tunable, as glibc does; the alias variable is
  * still in its environment (glibc's loader leaves SXID_IGNORE ones).

@@ -24,7 +24,8 @@
  *     any later mallopt() call overrides them.
  *
  * MALLOC_CHECK_ (the alias of glibc.malloc.check) is read by the checking
- * layer itself; only the GLIBC_TUNABLES spelling is handled here.
+ * layer itself (malloc_check_from_env(), just before this file's turn);
+ * only the GLIBC_TUNABLES spelling is handled here, so it wins.
  *
  * Nothing here allocates: the environment is read in place through
  * environ, which is what getenv() does.
@@ -36,13 +37,6 @@
 #include "ptmalloc.h"
 
 extern char **environ;
-
-/*
- * The checking layer's entry point (malloc_check.c): installs the
- * checking hooks.  Weak so that this file links before that layer
- * exists; then glibc.malloc.check only sets the check action.
- */
-pt_hidden void malloc_check_init(void) __attribute__((weak));
 
 #define TUNABLES_VAR "GLIBC_TUNABLES"
 #define TUNABLE_PREFIX "glibc.malloc."
@@ -68,11 +62,14 @@ struct tunable {
 	size_t (*get)(void);
 };
 
-/* glibc.malloc.check: the check action, and the hooks unless 0. */
+/*
+ * glibc.malloc.check: the check action, and unless it is 0 the checking
+ * layer (malloc_check.c), as MALLOC_CHECK_ does.
+ */
 static int set_check(size_t value)
 {
 	mp_.check_action = (int)value;
-	if (value != 0 && malloc_check_init != NULL)
+	if (value != 0)
 		malloc_check_init();
 	return 1;
 }
