@@ -44,6 +44,18 @@
 
 #define DEATH_MAX_NOTES 8
 
+/*
+ * Whether this build walks the whole heap after every operation
+ * (PTM_DEBUG >= 2, malloc/consistency.c): a heap left corrupt by a
+ * report that does not abort is then reported again by the walker,
+ * which aborts.
+ */
+#if defined(PTM_DEBUG) && PTM_DEBUG >= 2
+#define DEATH_HEAP_WALKER true
+#else
+#define DEATH_HEAP_WALKER false
+#endif
+
 /**
  * struct death - what a child left behind.
  * @status: its wait status.
@@ -176,6 +188,36 @@ static inline bool maps_cover(const char *maps, uintptr_t a)
 	return false;
 }
 
+/* The line M_CHECK_ACTION @action prints for @msg at @ptr ("" if none). */
+static inline const char *expected_line(char *buf, size_t cap, int action,
+					const char *msg, uintptr_t ptr)
+{
+	if ((action & 5) == 5)
+		report_short(buf, cap, msg);
+	else if (action & 1)
+		report_long(buf, cap, program_invocation_name, msg, ptr);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/*
+ * Assert @s is the heap walker's report: "ptm: heap check: " lines, then
+ * its closing line.
+ */
+static inline void expect_walker_lines(const char *s)
+{
+	static const char last[] = "ptm: heap check failed after an "
+				   "operation (PTM_DEBUG >= 2)\n";
+	size_t n = strlen(s), m = sizeof(last) - 1;
+
+	cr_assert(ge(sz, n, m), "got %s", s);
+	cr_assert(eq(str, (char *)s + n - m, (char *)last));
+	for (const char *l = s; l < s + n - m; l = strchr(l, '\n') + 1)
+		cr_assert(eq(int, strncmp(l, "ptm: heap check: ", 17), 0),
+			  "got %s", l);
+}
+
 /*
  * Assert the child's stderr is exactly the report of @msg at @ptr under
  * M_CHECK_ACTION @action (glibc 2.17's malloc_printerr), that an
@@ -188,13 +230,7 @@ static inline void expect_report_ex(const struct death *d, int action,
 	char line[512];
 	const char *rest;
 
-	if ((action & 5) == 5)
-		report_short(line, sizeof(line), msg);
-	else if (action & 1)
-		report_long(line, sizeof(line), program_invocation_name, msg,
-			    ptr);
-	else
-		line[0] = '\0';
+	expected_line(line, sizeof(line), action, msg, ptr);
 	cr_assert(eq(int, strncmp(d->err, line, strlen(line)), 0),
 		  "expected \"%s\", got \"%s\"", line, d->err);
 	rest = d->err + strlen(line);
@@ -222,6 +258,27 @@ static inline void expect_report(const struct death *d, int action,
 				 const char *msg, uintptr_t ptr)
 {
 	expect_report_ex(d, action, msg, ptr, true);
+}
+
+/*
+ * expect_report() for a report that does not abort and leaves the heap
+ * corrupt: with the heap walker, the walker's report and an abort
+ * follow the line.
+ */
+static inline void expect_report_then_walker(const struct death *d, int action,
+					     const char *msg, uintptr_t ptr)
+{
+	char line[512];
+
+	if (!DEATH_HEAP_WALKER) {
+		expect_report(d, action, msg, ptr);
+		return;
+	}
+	expected_line(line, sizeof(line), action, msg, ptr);
+	cr_assert(eq(int, strncmp(d->err, line, strlen(line)), 0),
+		  "expected \"%s\", got \"%s\"", line, d->err);
+	expect_abort(d);
+	expect_walker_lines(d->err + strlen(line));
 }
 
 #endif /* PTM_DEATH_H */

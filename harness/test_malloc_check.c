@@ -27,7 +27,12 @@
 #define DOUBLE_FREE_PROG PTM_PROGRAMS_DIR "/check_double_free"
 #define INVALID "free(): invalid pointer"
 
-/* The magic byte of the chunk of user pointer @p (hooks.c). */
+/*
+ * The magic byte of the chunk of user pointer @p (2.17's hooks.c).  A
+ * chunk at a multiple of 2^19, such as the first one of a simulated
+ * heap, has magic 0, which a zero byte matches: the tests that need a
+ * broken chain to fail pick a chunk whose magic is not 0.
+ */
 static unsigned char magic_of(const void *p)
 {
 	uintptr_t c = (uintptr_t)p - 16;
@@ -515,7 +520,8 @@ static void checked_overrun(int action)
 
 	checked_setup(action);
 	p = ptm_malloc(10);
-	memset(p, 'x', 11); /* one byte too many: the magic byte */
+	memset(p, 'x', 10);
+	p[10] = (char)(magic_of(p) + 1); /* one byte too many */
 	death_note((uintptr_t)p);
 	ptm_free(p);
 }
@@ -534,7 +540,8 @@ static void checked_mapped_overrun(int action)
 
 	checked_setup(action);
 	p = ptm_malloc(200000);
-	memset(p, 0, 200000);
+	/* Data that can never read as the magic byte. */
+	memset(p, magic_of(p) ^ 0x80, 200000);
 	p[200000] ^= 0xff; /* the magic byte of a mapped block */
 	death_note((uintptr_t)p);
 	ptm_free(p);
@@ -545,8 +552,10 @@ static void checked_foreign_block(int action)
 	void *p;
 
 	death_setup(action);
-	ptm_malloc(24); /* the first chunk's magic byte reads 0 here */
-	p = ptm_malloc(100);
+	/* A chunk whose magic is not the 0 of the byte after it. */
+	do
+		p = ptm_malloc(100);
+	while (magic_of(p) == 0);
 	ptm_malloc_check_init();
 	death_note((uintptr_t)p);
 	ptm_free(p);
@@ -565,9 +574,9 @@ static void checked_realloc_freed(int action)
 	void *p, *q;
 
 	checked_setup(action);
-	p = ptm_malloc(10);
-	memset(p, 'a', 10);
-	ptm_free(p);
+	p = ptm_malloc(200);
+	memset(p, 'a', 200);
+	ptm_free(p); /* into top: outside the heap's chunks now */
 	death_note((uintptr_t)p);
 	q = ptm_realloc(p, 20);
 	death_note((uintptr_t)q);
@@ -590,8 +599,9 @@ static void checked_get_size(int action)
 	unsigned char *p;
 
 	checked_setup(action);
-	ptm_malloc(24); /* the first chunk's magic byte reads 0 here */
-	p = ptm_malloc(10);
+	do
+		p = ptm_malloc(10);
+	while (magic_of(p) == 0);
 	p[23] = 0; /* the chain byte that leads to the magic */
 	death_note((uintptr_t)p);
 	death_note(ptm_malloc_usable_size(p));

@@ -68,16 +68,50 @@ static void append_dec(char *buf, size_t cap, size_t *len, unsigned int v)
  * come back into the allocator while the failed operation still holds
  * an arena lock, and wait for it forever: the deadlock glibc 2.17 had
  * (BZ 16159).  So before the backtrace the hooks are pointed at these
- * functions, which carve blocks out of a static buffer and never free
- * anything: the process aborts right afterwards.  In the static library
- * the loader's malloc is glibc's, and they are not called at all.
+ * functions, which carve blocks out of a static buffer, or map a block
+ * that does not fit there, and never free anything: the process aborts
+ * right afterwards (a coverage build first writes its counters, which
+ * allocates too).  In the static library the loader's malloc is
+ * glibc's, and they are not called at all.
+ *
+ * Each block is preceded by two words: EMERGENCY_MARK and its size.
  */
 #define EMERGENCY_BYTES (64 * 1024)
+#define EMERGENCY_MARK ((size_t)0x656d657267656e63)
 
 static _Alignas(MALLOC_ALIGNMENT) char emergency_buf[EMERGENCY_BYTES];
 static size_t emergency_used;
 
-/* @bytes at a multiple of @align (a power of two); its size before it. */
+/* Write the two header words of the block @mem of @bytes; @mem. */
+static void *emergency_block(char *mem, size_t bytes)
+{
+	((size_t *)mem)[-2] = EMERGENCY_MARK;
+	((size_t *)mem)[-1] = bytes;
+	return mem;
+}
+
+/* A block that does not fit the buffer: a mapping of its own. */
+static void *emergency_map(size_t align, size_t bytes)
+{
+	size_t len;
+	uintptr_t m;
+
+	if (bytes > SIZE_MAX / 4 || align > SIZE_MAX / 4) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	len = bytes + align + 2 * sizeof(size_t);
+	m = (uintptr_t)os_mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS);
+	if (m == (uintptr_t)MAP_FAILED) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	m = (m + 2 * sizeof(size_t) + align - 1) & ~(uintptr_t)(align - 1);
+	return emergency_block((char *)m, bytes);
+}
+
+/* @bytes at a multiple of @align (a power of two). */
 static void *emergency_alloc(size_t align, size_t bytes)
 {
 	size_t used = __atomic_load_n(&emergency_used, __ATOMIC_RELAXED);
@@ -86,17 +120,14 @@ static void *emergency_alloc(size_t align, size_t bytes)
 	if (align < MALLOC_ALIGNMENT)
 		align = MALLOC_ALIGNMENT;
 	do {
-		start = (used + sizeof(size_t) + align - 1) & ~(align - 1);
+		start = (used + 2 * sizeof(size_t) + align - 1) & ~(align - 1);
 		if (align > EMERGENCY_BYTES || bytes > EMERGENCY_BYTES ||
-		    start + bytes > EMERGENCY_BYTES) {
-			errno = ENOMEM;
-			return NULL;
-		}
+		    start + bytes > EMERGENCY_BYTES)
+			return emergency_map(align, bytes);
 	} while (!__atomic_compare_exchange_n(
 		&emergency_used, &used, start + bytes, false, __ATOMIC_RELAXED,
 		__ATOMIC_RELAXED));
-	((size_t *)(emergency_buf + start))[-1] = bytes;
-	return emergency_buf + start;
+	return emergency_block(emergency_buf + start, bytes);
 }
 
 static void *emergency_malloc(size_t bytes, const void *caller)
@@ -124,8 +155,7 @@ static void *emergency_realloc(void *mem, size_t bytes, const void *caller)
 	new = emergency_alloc(MALLOC_ALIGNMENT, bytes);
 	if (new == NULL || mem == NULL)
 		return new;
-	if ((char *)mem > emergency_buf &&
-	    (char *)mem < emergency_buf + EMERGENCY_BYTES)
+	if (((size_t *)mem)[-2] == EMERGENCY_MARK)
 		old = ((size_t *)mem)[-1];
 	else
 		old = chunk_size(p) -
