@@ -202,7 +202,9 @@ int heap_trim(struct heap_info *heap, size_t pad)
 
 	heap = heap_release_empty(heap, pad);
 	top_size = chunk_size(ar_ptr->top);
-	if (top_size < mp_.trim_threshold || top_size <= MINSIZE)
+	/* free() raises the threshold without a lock (mmap_threshold_update). */
+	if (top_size < __atomic_load_n(&mp_.trim_threshold, __ATOMIC_RELAXED) ||
+	    top_size <= MINSIZE)
 		return 0;
 	top_area = top_size - MINSIZE - 1;
 	if (top_area <= pad)
