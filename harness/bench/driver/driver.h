@@ -144,6 +144,7 @@ struct bench {
 	const char *chart_script;
 	const char *workdir;
 	const char *cg_lib;
+	char launcher[PATH_MAX];
 	int runs;
 	double scale;
 	bool quick;
@@ -171,8 +172,9 @@ struct bench {
 extern const size_t bench_sizes[NSIZES];
 
 /* spawn.c */
-int spawn_timed(char *const argv[], const struct allocator *a, char *out,
-		size_t outlen, struct sample *m);
+int spawn_timed(const char *launcher, char *const argv[],
+		const struct allocator *a, char *out, size_t outlen,
+		struct sample *m);
 char **spawn_env(const struct allocator *a);
 void spawn_env_free(char **env);
 int spawn_start(char *const argv[], char **env, const char *log);

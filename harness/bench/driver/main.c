@@ -221,7 +221,8 @@ static void run_baseline(struct bench *b, int a)
 	struct sample m;
 
 	snprintf(prog, sizeof(prog), "%s/pair", b->bindir);
-	if (spawn_timed(argv, &b->alloc[a], out, sizeof(out), &m)) {
+	if (spawn_timed(b->launcher, argv, &b->alloc[a], out, sizeof(out),
+			&m)) {
 		c->failed++;
 		return;
 	}
@@ -238,7 +239,8 @@ static void run_one(struct bench *b, int w, int a)
 
 	snprintf(prog, sizeof(prog), "%s/wl_%s", b->bindir, b->work[w].name);
 	snprintf(scale, sizeof(scale), "%g", b->scale);
-	if (spawn_timed(argv, &b->alloc[a], out, sizeof(out), &m)) {
+	if (spawn_timed(b->launcher, argv, &b->alloc[a], out, sizeof(out),
+			&m)) {
 		c->failed++;
 		return;
 	}
@@ -333,6 +335,7 @@ int main(int argc, char **argv)
 	parse_options(&b, argc, argv, &ptm_lib);
 	strftime(b.started, sizeof(b.started), "%Y-%m-%d %H:%M UTC",
 		 gmtime(&t0));
+	snprintf(b.launcher, sizeof(b.launcher), "%s/launch", b.bindir);
 	b.work = workloads;
 	b.nwork = (int)(sizeof(workloads) / sizeof(workloads[0]));
 	resolve_allocators(&b, ptm_lib);

@@ -2,11 +2,12 @@
 /*
  * spawn.c: run one program on one allocator and measure it.
  *
- * The child is started with posix_spawn (a vfork: it has no copy of the
- * driver's memory, so its peak RSS is its own) in an environment made from
- * the driver's, less every variable that configures an allocator, plus the
- * allocator's LD_PRELOAD and GLIBC_TUNABLES.  wait4 gives the child's own
- * rusage, whose ru_maxrss is the peak RSS of that process alone.
+ * The child runs in an environment made from the driver's, less every
+ * variable that configures an allocator, plus the allocator's LD_PRELOAD
+ * and GLIBC_TUNABLES.  Timed runs go through the small static launcher
+ * of harness/bench/launch.c, which reports the child's own rusage: its
+ * ru_maxrss is then the peak RSS of that process alone (see launch.c for
+ * why wait4 on a child spawned from the driver would not do).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,57 +109,82 @@ static void read_all(int fd, char *out, size_t outlen)
 	out[used] = '\0';
 }
 
+/* Say why a run failed. */
+static void report_status(const char *prog, const struct allocator *a,
+			  int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) > 128)
+		fprintf(stderr, "bench: %s on %s: killed by signal %d\n", prog,
+			a->key, WEXITSTATUS(status) - 128);
+	else if (WIFEXITED(status))
+		fprintf(stderr, "bench: %s on %s: exit status %d\n", prog,
+			a->key, WEXITSTATUS(status));
+	else
+		fprintf(stderr, "bench: %s on %s: launcher killed\n", prog,
+			a->key);
+}
+
 /*
- * Run ARGV on allocator A; its standard output goes to OUT.  Returns 0
- * and the wall time, CPU time and peak RSS in M when the child exited
- * with status 0, -1 otherwise (after saying why on stderr).
+ * Run ARGV on allocator A through LAUNCHER (harness/bench/launch.c, which
+ * reports the child's own rusage on descriptor 3); the child's standard
+ * output goes to OUT.  Returns 0 and the wall time, CPU time and peak RSS
+ * in M when the child exited with status 0, -1 otherwise (after saying
+ * why on stderr).
  */
-int spawn_timed(char *const argv[], const struct allocator *a, char *out,
-		size_t outlen, struct sample *m)
+int spawn_timed(const char *launcher, char *const argv[],
+		const struct allocator *a, char *out, size_t outlen,
+		struct sample *m)
 {
 	posix_spawn_file_actions_t fa;
-	char **env = spawn_env(a);
-	struct rusage ru;
-	int pipefd[2], status, err;
+	char **env = spawn_env(a), *largv[8], report[128];
+	int outfd[2], repfd[2], status, err, n = 0;
+	long rss, user_us, sys_us;
 	double t0;
 	pid_t pid;
 
-	if (env == NULL || pipe2(pipefd, O_CLOEXEC) != 0) {
+	if (env == NULL || pipe2(outfd, O_CLOEXEC) != 0 ||
+	    pipe2(repfd, O_CLOEXEC) != 0) {
 		spawn_env_free(env);
 		return -1;
 	}
+	largv[n++] = (char *)launcher;
+	largv[n++] = "3";
+	for (int i = 0; argv[i] != NULL && n < 7; i++)
+		largv[n++] = argv[i];
+	largv[n] = NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, outfd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, repfd[1], 3);
 	t0 = now_ms();
-	err = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
+	err = posix_spawn(&pid, launcher, &fa, NULL, largv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	spawn_env_free(env);
-	close(pipefd[1]);
+	close(outfd[1]);
+	close(repfd[1]);
+	if (err == 0) {
+		read_all(outfd[0], out, outlen);
+		read_all(repfd[0], report, sizeof(report));
+	}
+	close(outfd[0]);
+	close(repfd[0]);
 	if (err != 0) {
-		close(pipefd[0]);
-		fprintf(stderr, "bench: cannot run %s: %s\n", argv[0],
+		fprintf(stderr, "bench: cannot run %s: %s\n", launcher,
 			strerror(err));
 		return -1;
 	}
-	read_all(pipefd[0], out, outlen);
-	close(pipefd[0]);
-	while (wait4(pid, &status, 0, &ru) < 0)
+	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	m->ms = now_ms() - t0;
-	m->cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-		    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-	m->rss_kb = (double)ru.ru_maxrss;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFSIGNALED(status))
-		fprintf(stderr, "bench: %s on %s: killed by signal %d\n",
-			argv[0], a->key, WTERMSIG(status));
-	else
-		fprintf(stderr, "bench: %s on %s: exit status %d\n", argv[0],
-			a->key, WEXITSTATUS(status));
-	return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    sscanf(report, "%ld %ld %ld", &rss, &user_us, &sys_us) != 3) {
+		report_status(argv[0], a, status);
+		return -1;
+	}
+	m->cpu_ms = (double)(user_us + sys_us) / 1e3;
+	m->rss_kb = (double)rss;
+	return 0;
 }
 
 /*
