@@ -19,6 +19,7 @@
 #include <criterion/new/assert.h>
 #include <criterion/redirect.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,21 @@ static const struct mi_expect mi_consolidated_and_mapping = {
 	.uordblks = 32,
 	.fordblks = 135136,
 	.keepcost = 131840,
+};
+
+/*
+ * Main arena with one 32-byte chunk; arena 1 (created by another
+ * thread's first malloc(100)) holds the 112-byte chunk after its
+ * heap_info (32 bytes) and malloc_state (2200 bytes), the first chunk
+ * aligned at offset 2240 of a 135168-byte sub-heap: in use 2240 + 112,
+ * top 135168 - 2352 = 132816.
+ */
+static const struct mi_expect mi_two_arenas = {
+	.arena = 270336,
+	.ordblks = 2,
+	.uordblks = 32 + 2352,
+	.fordblks = 135136 + 132816,
+	.keepcost = 135136,
 };
 
 Test(stats, mallinfo_fresh_all_zero_but_ordblks)
@@ -322,6 +338,57 @@ Test(stats, malloc_stats_known_heap, .init = capture_stderr)
 				"in use bytes     =    1052704\n"
 				"max mmap regions =          1\n"
 				"max mmap bytes   =    1052672\n");
+}
+
+/* Thread body: the first allocation of a new thread creates arena 1. */
+static void *malloc_in_thread(void *arg)
+{
+	(void)arg;
+	return ptm_malloc(100);
+}
+
+/* Main arena: one 32-byte chunk; arena 1: one 112-byte chunk. */
+static void build_two_arenas(void)
+{
+	pthread_t t;
+	void *p;
+
+	cr_assert(ne(ptr, ptm_malloc(24), NULL));
+	cr_assert(eq(int, pthread_create(&t, NULL, malloc_in_thread, NULL), 0));
+	cr_assert(eq(int, pthread_join(t, &p), 0));
+	cr_assert(ne(ptr, p, NULL));
+}
+
+/* mallinfo sums both arenas; keepcost is the main arena's top only. */
+Test(stats, mallinfo_sums_arenas)
+{
+	fresh_sim_heap();
+	build_two_arenas();
+	assert_mallinfo("two arenas", mi_two_arenas);
+}
+
+/*
+ * One block per arena, in list order.  glibc 2.36 prints 2368 for arena
+ * 1 (its heap_info has a fifth word, so the first chunk is 16 bytes
+ * further) and adds the thread's freed tcache header.
+ */
+Test(stats, malloc_stats_two_arenas, .init = capture_stderr)
+{
+	fresh_sim_heap();
+	build_two_arenas();
+	ptm_malloc_stats();
+	fflush(stderr);
+	cr_assert_stderr_eq_str("Arena 0:\n"
+				"system bytes     =     135168\n"
+				"in use bytes     =         32\n"
+				"Arena 1:\n"
+				"system bytes     =     135168\n"
+				"in use bytes     =       2352\n"
+				"Total (incl. mmap):\n"
+				"system bytes     =     270336\n"
+				"in use bytes     =       2384\n"
+				"max mmap regions =          0\n"
+				"max mmap bytes   =          0\n");
 }
 
 /* The high-water marks survive the munmap; the totals do not. */
@@ -504,4 +571,47 @@ Test(stats, malloc_info_options_einval)
 	cr_assert(eq(int, errno, 0));
 	cr_assert(eq(int, fclose(fp), 0));
 	cr_assert(eq(sz, len, 0));
+}
+
+/*
+ * Two arenas: arena 1's <heap> adds the subheaps line (one sub-heap of
+ * 135168 bytes, all read-write) and the closing totals sum both.
+ */
+static const char info_two_arenas[] =
+	"<malloc version=\"1\">\n"
+	"<heap nr=\"0\">\n"
+	"<sizes>\n"
+	"</sizes>\n"
+	"<total type=\"fast\" count=\"0\" size=\"0\"/>\n"
+	"<total type=\"rest\" count=\"1\" size=\"135136\"/>\n"
+	"<system type=\"current\" size=\"135168\"/>\n"
+	"<system type=\"max\" size=\"135168\"/>\n"
+	"<aspace type=\"total\" size=\"135168\"/>\n"
+	"<aspace type=\"mprotect\" size=\"135168\"/>\n"
+	"</heap>\n"
+	"<heap nr=\"1\">\n"
+	"<sizes>\n"
+	"</sizes>\n"
+	"<total type=\"fast\" count=\"0\" size=\"0\"/>\n"
+	"<total type=\"rest\" count=\"1\" size=\"132816\"/>\n"
+	"<system type=\"current\" size=\"135168\"/>\n"
+	"<system type=\"max\" size=\"135168\"/>\n"
+	"<aspace type=\"total\" size=\"135168\"/>\n"
+	"<aspace type=\"mprotect\" size=\"135168\"/>\n"
+	"<aspace type=\"subheaps\" size=\"1\"/>\n"
+	"</heap>\n"
+	"<total type=\"fast\" count=\"0\" size=\"0\"/>\n"
+	"<total type=\"rest\" count=\"2\" size=\"267952\"/>\n"
+	"<total type=\"mmap\" count=\"0\" size=\"0\"/>\n"
+	"<system type=\"current\" size=\"270336\"/>\n"
+	"<system type=\"max\" size=\"270336\"/>\n"
+	"<aspace type=\"total\" size=\"270336\"/>\n"
+	"<aspace type=\"mprotect\" size=\"270336\"/>\n"
+	"</malloc>\n";
+
+Test(stats, malloc_info_two_arenas)
+{
+	fresh_sim_heap();
+	build_two_arenas();
+	assert_malloc_info(info_two_arenas);
 }

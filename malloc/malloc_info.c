@@ -15,7 +15,8 @@
  *
  * Each arena is read into a stack structure under its lock and printed
  * after the lock is dropped: fprintf may allocate, and under LD_PRELOAD
- * that allocation comes back here.
+ * that allocation comes back here.  Sub-heaps are read under the lock
+ * too, as glibc 2.27 and later do.
  *
  * Entry point: ptm_malloc_info().
  */
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../arena/arena.h"
 #include "internal.h"
 #include "ptmalloc.h"
 
@@ -156,20 +158,25 @@ static void collect_bins(struct malloc_state *av, struct heap_report *r)
 
 /*
  * The address space of @av's heap(s).  For the main arena it is simply
- * system_mem (twice: all of it is read-write).
- *
- * Extension point for non-main arenas: glibc sums heap->size and
- * heap->mprotect_size over the arena's sub-heaps, from the heap holding
- * top back through heap->prev, and prints their number in a subheaps
- * line.  Until arena/ provides that walk, a non-main arena is described
- * as one sub-heap whose size and read-write part are its system_mem.
+ * system_mem (twice: all of it is read-write).  For a non-main arena,
+ * as glibc 2.27 and later: the sizes and read-write sizes summed over
+ * its sub-heaps, from the one holding top back through prev, and their
+ * number (the subheaps line).
  */
 static void collect_aspace(struct malloc_state *av, struct heap_report *r)
 {
-	r->aspace = av->system_mem;
-	r->aspace_mprotect = av->system_mem;
-	r->has_subheaps = av != &main_arena;
-	r->subheaps = r->has_subheaps ? 1 : 0;
+	if (av == &main_arena) {
+		r->aspace = av->system_mem;
+		r->aspace_mprotect = av->system_mem;
+		return;
+	}
+	r->has_subheaps = true;
+	for (struct heap_info *h = heap_for_ptr(av->top); h != NULL;
+	     h = h->prev) {
+		r->aspace += h->size;
+		r->aspace_mprotect += h->mprotect_size;
+		r->subheaps++;
+	}
 }
 
 /* Read everything one <heap> element prints from @av (lock held). */
@@ -253,9 +260,11 @@ int ptm_malloc_info(int options, FILE *fp)
 	memset(&t, 0, sizeof(t));
 	fputs("<malloc version=\"1\">\n", fp);
 	do {
+		track_enter();
 		arena_lock(av);
 		collect_heap(av, &r);
 		arena_unlock(av);
+		track_leave();
 		print_heap(fp, nr++, &r, &t);
 		av = av->next;
 	} while (av != NULL && av != &main_arena);
