@@ -76,11 +76,27 @@ struct malloc_chunk {
 #define MIN_CHUNK_SIZE (offsetof(struct malloc_chunk, fd_nextsize))
 
 /* MIN_CHUNK_SIZE rounded up to the alignment (32 on x86_64). */
-#define MINSIZE                                                               \
-	((MIN_CHUNK_SIZE + MALLOC_ALIGN_MASK) & ~MALLOC_ALIGN_MASK)
+#define MINSIZE ((MIN_CHUNK_SIZE + MALLOC_ALIGN_MASK) & ~MALLOC_ALIGN_MASK)
 
 /* Bytes between a chunk and its user pointer. */
 #define CHUNK_HDR_SZ (2 * SIZE_SZ)
+
+/*
+ * The size word is read without a lock by free() and realloc() (which
+ * need only the bits of their own chunk that never change) while the
+ * holder of the arena lock may flip its PREV_INUSE bit.  Every access
+ * is therefore a relaxed atomic load or store: plain moves on the
+ * architectures this runs on, and no data race for ThreadSanitizer.
+ */
+static inline size_t load_size_word(const struct malloc_chunk *p)
+{
+	return __atomic_load_n(&p->size, __ATOMIC_RELAXED);
+}
+
+static inline void store_size_word(struct malloc_chunk *p, size_t v)
+{
+	__atomic_store_n(&p->size, v, __ATOMIC_RELAXED);
+}
 
 /* The user pointer of a chunk. */
 static inline void *chunk2mem(const struct malloc_chunk *p)
@@ -97,31 +113,31 @@ static inline struct malloc_chunk *mem2chunk(const void *mem)
 /* The size word without its flag bits. */
 static inline size_t chunk_size(const struct malloc_chunk *p)
 {
-	return p->size & ~SIZE_BITS;
+	return load_size_word(p) & ~SIZE_BITS;
 }
 
 /* The size word as stored, flags included. */
 static inline size_t chunk_size_nomask(const struct malloc_chunk *p)
 {
-	return p->size;
+	return load_size_word(p);
 }
 
 /* Whether the chunk just before @p is in use. */
 static inline bool prev_inuse(const struct malloc_chunk *p)
 {
-	return p->size & PREV_INUSE;
+	return load_size_word(p) & PREV_INUSE;
 }
 
 /* Whether @p was mmapped on its own. */
 static inline bool chunk_is_mmapped(const struct malloc_chunk *p)
 {
-	return p->size & IS_MMAPPED;
+	return load_size_word(p) & IS_MMAPPED;
 }
 
 /* Whether @p belongs to a non-main arena. */
 static inline bool chunk_non_main_arena(const struct malloc_chunk *p)
 {
-	return p->size & NON_MAIN_ARENA;
+	return load_size_word(p) & NON_MAIN_ARENA;
 }
 
 /* The chunk @offset bytes from @p (negative offsets go backwards). */
@@ -147,21 +163,25 @@ static inline struct malloc_chunk *prev_chunk(const struct malloc_chunk *p)
 static inline bool inuse_bit_at_offset(const struct malloc_chunk *p,
 				       size_t offset)
 {
-	return chunk_at_offset(p, offset)->size & PREV_INUSE;
+	return load_size_word(chunk_at_offset(p, offset)) & PREV_INUSE;
 }
 
 /* Mark the chunk before the one @offset bytes after @p as in use. */
 static inline void set_inuse_bit_at_offset(struct malloc_chunk *p,
 					   size_t offset)
 {
-	chunk_at_offset(p, offset)->size |= PREV_INUSE;
+	struct malloc_chunk *next = chunk_at_offset(p, offset);
+
+	store_size_word(next, load_size_word(next) | PREV_INUSE);
 }
 
 /* Mark the chunk before the one @offset bytes after @p as free. */
 static inline void clear_inuse_bit_at_offset(struct malloc_chunk *p,
 					     size_t offset)
 {
-	chunk_at_offset(p, offset)->size &= ~PREV_INUSE;
+	struct malloc_chunk *next = chunk_at_offset(p, offset);
+
+	store_size_word(next, load_size_word(next) & ~PREV_INUSE);
 }
 
 /* Whether @p itself is in use (told by the next chunk's PREV_INUSE). */
@@ -173,13 +193,13 @@ static inline bool inuse(const struct malloc_chunk *p)
 /* Set the whole size word, flags included. */
 static inline void set_head(struct malloc_chunk *p, size_t head)
 {
-	p->size = head;
+	store_size_word(p, head);
 }
 
 /* Set the size, keeping the PREV_INUSE bit. */
 static inline void set_head_size(struct malloc_chunk *p, size_t size)
 {
-	p->size = (p->size & PREV_INUSE) | size;
+	store_size_word(p, (load_size_word(p) & PREV_INUSE) | size);
 }
 
 /* Write the foot of a free chunk: its size in the next prev_size. */

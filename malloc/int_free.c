@@ -43,8 +43,7 @@ static void free_fast(struct malloc_state *av, struct malloc_chunk *p,
 		return;
 	}
 	if (unlikely(old != NULL && fastbin_index(chunk_size(old)) != idx)) {
-		malloc_corruption("invalid fastbin entry (free)",
-				  chunk2mem(p));
+		malloc_corruption("invalid fastbin entry (free)", chunk2mem(p));
 		return;
 	}
 	p->fd = old;
@@ -63,8 +62,8 @@ static bool free_normal_ok(struct malloc_state *av, struct malloc_chunk *p,
 	if (unlikely(p == av->top))
 		err = "double free or corruption (top)";
 	else if (unlikely(contiguous(av) &&
-			  (char *)next >= (char *)av->top +
-						  chunk_size(av->top)))
+			  (char *)next >=
+				  (char *)av->top + chunk_size(av->top)))
 		err = "double free or corruption (out)";
 	else if (unlikely(!prev_inuse(next)))
 		err = "double free or corruption (!prev)";
@@ -122,7 +121,8 @@ static void free_trim(struct malloc_state *av)
 	if (av->have_fastchunks)
 		malloc_consolidate(av);
 	if (av == &main_arena) {
-		if (chunk_size(av->top) >= mp_.trim_threshold)
+		if (chunk_size(av->top) >=
+		    __atomic_load_n(&mp_.trim_threshold, __ATOMIC_RELAXED))
 			systrim(mp_.top_pad, av);
 	} else {
 		heap_trim(heap_for_ptr(av->top), mp_.top_pad);

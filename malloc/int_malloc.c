@@ -33,7 +33,8 @@ static void *chunk_out(struct malloc_state *av, struct malloc_chunk *victim,
 	void *mem = chunk2mem(victim);
 
 	if (av != &main_arena)
-		victim->size |= NON_MAIN_ARENA;
+		store_size_word(victim,
+				load_size_word(victim) | NON_MAIN_ARENA);
 	alloc_perturb(mem, bytes);
 	return mem;
 }
@@ -70,8 +71,7 @@ static struct malloc_chunk *malloc_fastbin(struct malloc_state *av, size_t nb)
 }
 
 /* Stage 2: take the oldest chunk of the small bin of exactly @nb. */
-static struct malloc_chunk *malloc_smallbin(struct malloc_state *av,
-					    size_t nb)
+static struct malloc_chunk *malloc_smallbin(struct malloc_state *av, size_t nb)
 {
 	struct malloc_chunk *bin = bin_at(av, smallbin_index(nb));
 	struct malloc_chunk *victim = bin_last(bin);
@@ -189,8 +189,7 @@ static void unsorted_check(struct malloc_state *av, struct malloc_chunk *victim,
  * chunks.  Returns a chunk for @nb (the last remainder split or an exact
  * fit) or NULL once every scanned chunk has been filed in its bin.
  */
-static struct malloc_chunk *malloc_unsorted(struct malloc_state *av,
-					    size_t nb)
+static struct malloc_chunk *malloc_unsorted(struct malloc_state *av, size_t nb)
 {
 	struct malloc_chunk *unsorted = unsorted_chunks(av);
 	struct malloc_chunk *victim;
@@ -228,8 +227,8 @@ static struct malloc_chunk *malloc_unsorted(struct malloc_state *av,
  * smallest chunk of at least @nb, preferring the second chunk of a run
  * of equal sizes so that the skip list stays as it is.
  */
-static struct malloc_chunk *malloc_largebin(struct malloc_state *av,
-					    size_t nb, unsigned int idx)
+static struct malloc_chunk *malloc_largebin(struct malloc_state *av, size_t nb,
+					    unsigned int idx)
 {
 	struct malloc_chunk *bin = bin_at(av, idx);
 	struct malloc_chunk *victim = bin_first(bin);
@@ -311,8 +310,8 @@ static struct malloc_chunk *malloc_top(struct malloc_state *av, size_t nb)
 }
 
 /* Stages 4 to 7 for a chunk of @nb bytes in bin @idx. */
-static struct malloc_chunk *malloc_from_bins(struct malloc_state *av,
-					     size_t nb, unsigned int idx)
+static struct malloc_chunk *malloc_from_bins(struct malloc_state *av, size_t nb,
+					     unsigned int idx)
 {
 	struct malloc_chunk *victim = malloc_unsorted(av, nb);
 

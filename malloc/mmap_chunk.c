@@ -148,9 +148,13 @@ void mmap_threshold_update(const struct malloc_chunk *p)
 {
 	if (mp_.no_dyn_threshold)
 		return;
-	if (chunk_size_nomask(p) > mp_.mmap_threshold &&
+	/* No lock is held here: the thresholds are accessed atomically. */
+	if (chunk_size_nomask(p) >
+		    __atomic_load_n(&mp_.mmap_threshold, __ATOMIC_RELAXED) &&
 	    chunk_size_nomask(p) <= DEFAULT_MMAP_THRESHOLD_MAX) {
-		mp_.mmap_threshold = chunk_size(p);
-		mp_.trim_threshold = 2 * mp_.mmap_threshold;
+		__atomic_store_n(&mp_.mmap_threshold, chunk_size(p),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&mp_.trim_threshold, 2 * chunk_size(p),
+				 __ATOMIC_RELAXED);
 	}
 }

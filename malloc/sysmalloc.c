@@ -135,7 +135,8 @@ static void adopt_new_space(struct malloc_state *av, char *brk, size_t size,
 	if (snd_brk == MORECORE_FAILURE)
 		return;
 	av->top = (struct malloc_chunk *)aligned;
-	set_head(av->top, (size_t)(snd_brk - aligned + correction) | PREV_INUSE);
+	set_head(av->top,
+		 (size_t)(snd_brk - aligned + correction) | PREV_INUSE);
 	av->system_mem += correction;
 	if (old_size != 0)
 		fence_old_top(av, old_top, old_size);
@@ -189,7 +190,8 @@ static void fence_sub_heap_top(struct malloc_state *av,
 	set_head(chunk_at_offset(old_top, (long)(old_size + CHUNK_HDR_SZ)),
 		 0 | PREV_INUSE);
 	if (old_size >= MINSIZE) {
-		struct malloc_chunk *fence = chunk_at_offset(old_top, (long)old_size);
+		struct malloc_chunk *fence =
+			chunk_at_offset(old_top, (long)old_size);
 
 		set_head(fence, CHUNK_HDR_SZ | PREV_INUSE);
 		set_foot(fence, CHUNK_HDR_SZ);
@@ -250,7 +252,9 @@ void *sysmalloc(size_t nb, struct malloc_state *av)
 	size_t old_size;
 
 	if (av == NULL ||
-	    (nb >= mp_.mmap_threshold && mp_.n_mmaps < mp_.n_mmaps_max)) {
+	    (nb >= __atomic_load_n(&mp_.mmap_threshold, __ATOMIC_RELAXED) &&
+	     __atomic_load_n(&mp_.n_mmaps, __ATOMIC_RELAXED) <
+		     mp_.n_mmaps_max)) {
 		mem = mmap_chunk(nb);
 		if (mem != NULL)
 			return mem;
