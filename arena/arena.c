@@ -183,6 +183,7 @@ static struct malloc_state *new_arena(size_t bytes)
 	a->top = (struct malloc_chunk *)ptr;
 	set_head(a->top, (size_t)((char *)h + h->size - ptr) | PREV_INUSE);
 	lock_init(&a->mutex);
+	track_arena(a, sizeof(*a));
 
 	list_lock_acquire();
 	a->next = main_arena.next;

@@ -20,6 +20,7 @@
 #include "bins.h"
 #include "chunk.h"
 #include "compiler.h"
+#include "valgrind.h"
 #include "../sysdeps/linux/lock.h"
 
 /* flags of struct malloc_state: the heap is not one contiguous range. */

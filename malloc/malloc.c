@@ -60,12 +60,13 @@ void *ptm_malloc(size_t bytes)
 	hook = ptm_malloc_hook;
 	if (unlikely(hook != NULL))
 		return hook(bytes, __builtin_return_address(0));
+	track_enter();
 	av = arena_get(bytes);
 	mem = malloc_in_arena(&av, bytes);
 	if (av != NULL)
 		arena_unlock(av);
 	debug_check_after_op();
-	return mem;
+	return track_alloc(mem, bytes, false);
 }
 
 /*
@@ -85,6 +86,7 @@ void ptm_free(void *mem)
 	}
 	if (mem == NULL)
 		return;
+	track_free(mem);
 	saved_errno = errno;
 	p = mem2chunk(mem);
 	if (chunk_is_mmapped(p)) {
@@ -94,6 +96,7 @@ void ptm_free(void *mem)
 		int_free(arena_for_chunk(p), p, false);
 	}
 	debug_check_after_op();
+	track_leave();
 	errno = saved_errno;
 }
 
@@ -162,6 +165,7 @@ void *ptm_calloc(size_t n, size_t elem_size)
 		mem = ptm_malloc_hook(bytes, __builtin_return_address(0));
 		return mem != NULL ? memset(mem, 0, bytes) : NULL;
 	}
+	track_enter();
 	av = arena_get(bytes);
 	oldtop = av != NULL ? av->top : NULL;
 	oldtopsize = av != NULL ? calloc_fresh_limit(av) : 0;
@@ -170,15 +174,15 @@ void *ptm_calloc(size_t n, size_t elem_size)
 		arena_unlock(av);
 	debug_check_after_op();
 	if (mem == NULL)
-		return NULL;
+		return track_alloc(NULL, bytes, true);
 	if (chunk_is_mmapped(mem2chunk(mem))) {
 		/* Fresh mapping: already zero unless perturbed. */
 		if (unlikely(mp_.perturb_byte))
 			memset(mem, 0, bytes);
-		return mem;
+		return track_alloc(mem, bytes, true);
 	}
 	memset(mem, 0, calloc_clear_size(mem2chunk(mem), oldtop, oldtopsize));
-	return mem;
+	return track_alloc(mem, bytes, true);
 }
 
 /*
@@ -186,7 +190,7 @@ void *ptm_calloc(size_t n, size_t elem_size)
  * less its header (and, for a heap chunk, plus the successor's
  * prev_size word); 0 for NULL or a chunk that is not in use.
  */
-size_t ptm_malloc_usable_size(void *mem)
+static size_t usable_size(void *mem)
 {
 	struct malloc_chunk *p;
 
@@ -202,6 +206,17 @@ size_t ptm_malloc_usable_size(void *mem)
 	return 0;
 }
 
+/* The entry point, around usable_size() (see valgrind.h). */
+size_t ptm_malloc_usable_size(void *mem)
+{
+	size_t n;
+
+	track_enter();
+	n = usable_size(mem);
+	track_leave();
+	return n;
+}
+
 /*
  * malloc_trim(): give back every unused page of every arena, keeping
  * @pad bytes at the top of the main heap.  Returns 1 if any memory went
@@ -213,6 +228,7 @@ int ptm_malloc_trim(size_t pad)
 	int result = 0;
 
 	malloc_init_once();
+	track_enter();
 	do {
 		arena_lock(av);
 		result |= mtrim(av, pad);
@@ -220,5 +236,6 @@ int ptm_malloc_trim(size_t pad)
 		av = av->next;
 	} while (av != &main_arena);
 	debug_check_after_op();
+	track_leave();
 	return result;
 }

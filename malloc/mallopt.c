@@ -120,10 +120,12 @@ int ptm_mallopt(int param, int value)
 
 	if (!mp_.initialized)
 		ptmalloc_init();
+	track_enter();
 	arena_lock(&main_arena);
 	malloc_consolidate(&main_arena);
 	res = mallopt_locked(param, value);
 	arena_unlock(&main_arena);
+	track_leave();
 	return res;
 }
 

@@ -119,10 +119,11 @@ static void *mid_memalign(size_t alignment, size_t bytes, const void *caller)
 			a <<= 1;
 		alignment = a;
 	}
+	track_enter();
 	av = arena_get(bytes + alignment + MINSIZE);
 	if (av == NULL) {
 		errno = ENOMEM;
-		return NULL;
+		return track_alloc(NULL, bytes, false);
 	}
 	mem = int_memalign(av, alignment, bytes);
 	if (mem == NULL && arena_multi_threaded()) {
@@ -133,7 +134,7 @@ static void *mid_memalign(size_t alignment, size_t bytes, const void *caller)
 	if (av != NULL)
 		arena_unlock(av);
 	debug_check_after_op();
-	return mem;
+	return track_alloc(mem, bytes, false);
 }
 
 /* memalign(): @bytes aligned to @alignment (rounded to a power of two). */

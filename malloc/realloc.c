@@ -134,6 +134,7 @@ void *ptm_realloc(void *oldmem, size_t bytes)
 	size_t oldsize;
 	size_t nb;
 	void *newp;
+	struct track_old told;
 
 	if (unlikely(hook != NULL))
 		return hook(oldmem, bytes, __builtin_return_address(0));
@@ -143,19 +144,21 @@ void *ptm_realloc(void *oldmem, size_t bytes)
 	}
 	if (oldmem == NULL)
 		return ptm_malloc(bytes);
+	track_realloc_enter(&told, oldmem);
 	oldp = mem2chunk(oldmem);
 	oldsize = chunk_size(oldp);
 	if (unlikely((uintptr_t)oldp > (uintptr_t)-oldsize ||
 		     misaligned_chunk(oldp))) {
 		malloc_corruption("realloc(): invalid pointer", oldmem);
-		return NULL;
+		return track_realloc(&told, oldmem, NULL, bytes);
 	}
 	if (!checked_request2size(bytes, &nb)) {
 		errno = ENOMEM;
-		return NULL;
+		return track_realloc(&told, oldmem, NULL, bytes);
 	}
 	if (chunk_is_mmapped(oldp))
-		return realloc_mmapped(oldp, bytes, nb);
+		return track_realloc(&told, oldmem,
+				     realloc_mmapped(oldp, bytes, nb), bytes);
 
 	av = arena_for_chunk(oldp);
 	arena_lock(av);
@@ -170,7 +173,7 @@ void *ptm_realloc(void *oldmem, size_t bytes)
 		}
 	}
 	debug_check_after_op();
-	return newp;
+	return track_realloc(&told, oldmem, newp, bytes);
 }
 
 /* realloc() of @nmemb elements of @size bytes, failing on overflow. */

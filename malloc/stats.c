@@ -119,9 +119,11 @@ struct mallinfo2 ptm_mallinfo2(void)
 	memset(&m, 0, sizeof(m));
 	for (struct malloc_state *av = &main_arena; av != NULL;
 	     av = next_arena(av)) {
+		track_enter();
 		arena_lock(av);
 		int_mallinfo(av, &m);
 		arena_unlock(av);
+		track_leave();
 	}
 	return m;
 }
@@ -176,9 +178,11 @@ void ptm_malloc_stats(void)
 		struct mallinfo2 mi;
 
 		memset(&mi, 0, sizeof(mi));
+		track_enter();
 		arena_lock(av);
 		int_mallinfo(av, &mi);
 		arena_unlock(av);
+		track_leave();
 		system_b += (unsigned int)mi.arena;
 		in_use_b += (unsigned int)mi.uordblks;
 		snprintf(line, sizeof(line),

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "trace.h"
+#include "valgrind.h"
 
 /**
  * struct sim_brk - the simulated program break.
@@ -146,9 +147,18 @@ static void *sim_morecore(ptrdiff_t increment)
  */
 void *os_morecore(ptrdiff_t increment)
 {
+	char *old;
+
 	if (__atomic_load_n(&sim.base, __ATOMIC_ACQUIRE) != NULL)
-		return sim_morecore(increment);
-	return real_morecore(increment);
+		old = sim_morecore(increment);
+	else
+		old = real_morecore(increment);
+	/* Tell a memory checker what the allocator gained or gave back. */
+	if (old != MORECORE_FAILURE && increment > 0)
+		track_system(old, (size_t)increment);
+	else if (old != MORECORE_FAILURE && increment < 0)
+		track_release(old + increment, (size_t)-increment);
+	return old;
 }
 
 /*

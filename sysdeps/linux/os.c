@@ -25,6 +25,7 @@
 #endif
 
 #include "trace.h"
+#include "valgrind.h"
 
 /*
  * The page size, from the auxiliary vector the kernel handed the process
@@ -52,6 +53,8 @@ void *os_mmap(void *addr, size_t len, int prot, int flags)
 	void *p = mmap(addr, len, prot, flags, -1, 0);
 	int err = errno;
 
+	if (p != MAP_FAILED && prot != PROT_NONE)
+		track_system(p, len);
 	trace_mmap(addr, len, prot, flags, p, err);
 	errno = p == MAP_FAILED ? err : saved;
 	return p;
@@ -64,6 +67,8 @@ int os_munmap(void *addr, size_t len)
 	int ret = munmap(addr, len);
 	int err = errno;
 
+	if (ret == 0)
+		track_release(addr, len);
 	trace_munmap(addr, len, ret, err);
 	errno = ret == -1 ? err : saved;
 	return ret;
@@ -79,6 +84,8 @@ void *os_mremap(void *old, size_t old_len, size_t new_len, int flags)
 	void *p = mremap(old, old_len, new_len, flags);
 	int err = errno;
 
+	if (p != MAP_FAILED)
+		track_remap(old, old_len, p, new_len);
 	trace_mremap(old, old_len, new_len, flags, p, err);
 	errno = p == MAP_FAILED ? err : saved;
 	return p;
@@ -91,6 +98,8 @@ int os_mprotect(void *addr, size_t len, int prot)
 	int ret = mprotect(addr, len, prot);
 	int err = errno;
 
+	if (ret == 0 && prot != PROT_NONE)
+		track_system(addr, len);
 	trace_mprotect(addr, len, prot, ret, err);
 	errno = ret == -1 ? err : saved;
 	return ret;
