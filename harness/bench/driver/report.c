@@ -213,7 +213,7 @@ static void console_table(const struct bench *b, enum metric m)
 			if (c->n == 0)
 				printf(" %12s", c->failed ? "FAILED" : "-");
 			else
-				printf(" %7.*f %4.2f", m == M_RSS ? 1 : 0,
+				printf(" %7.*f %4.2f", m == M_RSS ? 2 : 0,
 				       shown(c, m),
 				       ratio_of(b, w, a, A_GLIBC, m));
 		}
@@ -227,7 +227,7 @@ static void console_table(const struct bench *b, enum metric m)
 		return;
 	printf("%-9s", "baseline");
 	for (int a = 0; a < NALLOC; a++)
-		printf(" %7.1f %4s", b->baseline[a].rss_med / 1024, "");
+		printf(" %7.2f %4s", b->baseline[a].rss_med / 1024, "");
 	printf("\n");
 }
 
@@ -372,7 +372,7 @@ static void md_table(FILE *f, const struct bench *b, enum metric m)
 			if (c->n == 0)
 				fprintf(f, " %s |", c->failed ? "FAILED" : "-");
 			else
-				fprintf(f, " %.*f (%.2f) |", m == M_RSS ? 1 : 0,
+				fprintf(f, " %.*f (%.2f) |", m == M_RSS ? 2 : 0,
 					shown(c, m),
 					ratio_of(b, w, a, A_GLIBC, m));
 		}
@@ -385,7 +385,7 @@ static void md_table(FILE *f, const struct bench *b, enum metric m)
 	if (m == M_RSS) {
 		fprintf(f, "| baseline (not in the mean) |");
 		for (int a = 0; a < NALLOC; a++)
-			fprintf(f, " %.1f |", b->baseline[a].rss_med / 1024);
+			fprintf(f, " %.2f |", b->baseline[a].rss_med / 1024);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "\n");
