@@ -176,6 +176,16 @@ Test(experiment_5_3, program_figures, .timeout = 120)
 	check_experiment("E-5.3");
 }
 
+Test(experiment_6_1, program_figures, .timeout = 60)
+{
+	check_experiment("E-6.1");
+}
+
+Test(experiment_6_3, program_figures, .timeout = 120)
+{
+	check_experiment("E-6.3");
+}
+
 /* ---- the strace checks ------------------------------------------------ */
 
 /* The text of address key @key of @r's output ("0x..."), asserted. */

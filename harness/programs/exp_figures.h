@@ -692,6 +692,30 @@ static const struct exp_figure exp_figures[] = {
 	    20488192),
 
 	/*
+	 * E-6.1: mtrace_prog basic under MALLOC_TRACE (exp_mtrace): the
+	 * trace file line by line, then glibc's mtrace script on it.
+	 */
+	FIG("E-6.1", "trace: lines", "exp_mtrace basic", "trace_lines", 5),
+	FIG("E-6.1", "trace: first line \"= Start\"", "exp_mtrace basic",
+	    "start_line", 1),
+	FIG("E-6.1", "trace: \"@ PROG:[CALLER] + ADDR 0x4\"",
+	    "exp_mtrace basic", "alloc_lines", 2),
+	FIG("E-6.1", "trace: \"@ PROG:[CALLER] - ADDR\"", "exp_mtrace basic",
+	    "free_lines", 1),
+	FIG("E-6.1", "trace: last line \"= End\"", "exp_mtrace basic",
+	    "end_line", 1),
+	FIG("E-6.1", "trace: callers at the calls' lines", "exp_mtrace basic",
+	    "callers_ok", 3),
+	FIG("E-6.1", "mtrace PROG FILE: blocks not freed", "exp_mtrace basic",
+	    "script_leaks", 1),
+	FIG_HEX("E-6.1", "mtrace PROG FILE: their size", "exp_mtrace basic",
+		"script_leak_size", 0x4),
+	FIG("E-6.1", "mtrace PROG FILE: other lines", "exp_mtrace basic",
+	    "script_other_lines", 0),
+	FIG("E-6.1", "mtrace PROG FILE: exit status", "exp_mtrace basic",
+	    "script_status", 1),
+
+	/*
 	 * E-6.2: the double-free program (check_double_free) under each
 	 * MALLOC_CHECK_, and without it; per run: the lines of "first",
 	 * "second" printed, the stderr class (check_report.h: 0 nothing,
@@ -709,6 +733,31 @@ static const struct exp_figure exp_figures[] = {
 	CHK("unset, fast bin (fasttop)", "exp_check_action fasttop", 1, 3, 6),
 	CHK("mallopt(M_CHECK_ACTION, 1)", "exp_check_action mallopt1", 2, 1, 0),
 	CHK("mallopt(M_CHECK_ACTION, 5)", "exp_check_action mallopt5", 2, 2, 0),
+
+	/*
+	 * E-6.3: vg_e6_3 under valgrind --tool=memcheck --leak-check=full
+	 * (exp_valgrind).
+	 */
+	FIG("E-6.3", "\"Invalid write of size 4\" errors", "exp_valgrind e6_3",
+	    "invalid_writes", 1),
+	FIG("E-6.3", "  size of the write", "exp_valgrind e6_3", "write_size",
+	    4),
+	FIG("E-6.3", "  bytes after the block", "exp_valgrind e6_3",
+	    "bytes_after", 0),
+	FIG("E-6.3", "  block size", "exp_valgrind e6_3", "block_size", 40),
+	FIG("E-6.3", "  address is p + 40", "exp_valgrind e6_3", "address_ok",
+	    1),
+	FIG("E-6.3", "  alloc'd at ptm_malloc", "exp_valgrind e6_3",
+	    "alloc_ptm_malloc", 1),
+	FIG("E-6.3", "  called from main", "exp_valgrind e6_3", "alloc_main",
+	    1),
+	FIG("E-6.3", "definitely lost: bytes", "exp_valgrind e6_3",
+	    "lost_bytes", 40),
+	FIG("E-6.3", "definitely lost: blocks", "exp_valgrind e6_3",
+	    "lost_blocks", 1),
+	FIG("E-6.3", "ERROR SUMMARY: errors", "exp_valgrind e6_3", "errors", 2),
+	FIG("E-6.3", "ERROR SUMMARY: contexts", "exp_valgrind e6_3", "contexts",
+	    2),
 };
 
 #undef MI
