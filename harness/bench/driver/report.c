@@ -536,11 +536,11 @@ static void md_legend(FILE *f, const struct bench *b)
 		   "| workload | what it does |\n| --- | --- |\n");
 	for (int w = 0; w < b->nwork; w++)
 		fprintf(f, "| %s | %s |\n", b->work[w].name, b->work[w].what);
-	fprintf(f, "\n`make bench` installs the peers and gnuplot if they are "
-		   "missing (`make bench-deps`) and takes about ten minutes on "
-		   "two cores; `make bench BENCH_QUICK=1` is a one-minute "
-		   "smoke run that writes to the build directory instead of "
-		   "docs/.\n\n");
+	fprintf(f, "\n`make bench` installs the peers and gnuplot if they "
+		   "are missing (`make bench-deps`) and takes five to seven "
+		   "minutes on two cores; `make bench BENCH_QUICK=1` is a "
+		   "one-minute smoke run that writes to the build directory "
+		   "instead of docs/.\n\n");
 }
 
 int report_markdown(const struct bench *b)
