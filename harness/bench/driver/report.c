@@ -281,7 +281,7 @@ static void cpu_model(char *out, size_t len)
 static char *hand_written(const char *path)
 {
 	static const char placeholder[] = HAND_BEGIN
-		"\n## Analysis\n\n(Nothing written yet.)\n" HAND_END "\n";
+		"\n## Analysis\n\n(Nothing written yet.)\n" HAND_END;
 	char *text = NULL, *begin, *end;
 	FILE *f = fopen(path, "r");
 	size_t n = 0;
@@ -578,7 +578,7 @@ int report_markdown(const struct bench *b)
 	md_fastpath(f, b);
 	md_counts(f, b);
 	md_legend(f, b);
-	fputs(hand, f);
+	fprintf(f, "%s\n", hand);
 	free(hand);
 	return fclose(f) == 0 ? 0 : -1;
 }
