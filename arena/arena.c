@@ -94,8 +94,9 @@ void arena_unlock(struct malloc_state *av)
 static void list_lock_acquire(void)
 {
 	if (PTM_DEBUG >= 1 && arena_locks_held != 0)
-		malloc_printerr(3, "ptmalloc: lock order violated (list_lock "
-				   "after an arena lock)",
+		malloc_printerr(3,
+				"ptmalloc: lock order violated (list_lock "
+				"after an arena lock)",
 				NULL);
 	lock_acquire(&list_lock);
 }
@@ -148,9 +149,11 @@ static void arena_thread_exit(void *arg)
 {
 	struct malloc_state *av = arg;
 
+	track_enter();
 	lock_acquire(&free_list_lock);
 	detach_arena_locked(av);
 	lock_release(&free_list_lock);
+	track_leave();
 	thread_arena = NULL;
 }
 

@@ -24,7 +24,8 @@ static char *reserve_aligned(void)
 	size_t ul;
 
 	if (aligned_heap_area != NULL) {
-		p2 = os_mmap(aligned_heap_area, HEAP_MAX_SIZE, PROT_NONE, flags);
+		p2 = os_mmap(aligned_heap_area, HEAP_MAX_SIZE, PROT_NONE,
+			     flags);
 		aligned_heap_area = NULL;
 		if (p2 != MAP_FAILED &&
 		    ((uintptr_t)p2 & (HEAP_MAX_SIZE - 1)) == 0)

@@ -46,8 +46,8 @@ static void run_edge(const char *a1, const char *a2, struct figures *f)
 	out = popen(cmd, "r");
 	cr_assert(ne(ptr, out, NULL));
 	f->n = 0;
-	while (f->n < MAX_KEYS && fscanf(out, "%31s %ld", f->key[f->n],
-					 &f->value[f->n]) == 2)
+	while (f->n < MAX_KEYS &&
+	       fscanf(out, "%31s %ld", f->key[f->n], &f->value[f->n]) == 2)
 		f->n++;
 	status = pclose(out);
 	cr_assert(eq(int, status, 0), "%s exited with status %d", cmd, status);
@@ -63,7 +63,7 @@ static long fig(const struct figures *f, const char *key)
 	return 0;
 }
 
-#define expect_fig(f, key, want)                                              \
+#define expect_fig(f, key, want) \
 	cr_expect(eq(long, fig(f, key), (long)(want)), "%s", key)
 
 Test(sysmalloc, foreign_sbrk_page)

@@ -114,10 +114,10 @@ static inline unsigned int fastbin_index(size_t sz)
 }
 
 /* Number of fast bins: enough for a MAX_FAST_SIZE request (10). */
-#define NFASTBINS                                                             \
-	((((MAX_FAST_SIZE + SIZE_SZ + MALLOC_ALIGN_MASK) &                    \
-	   ~MALLOC_ALIGN_MASK) >>                                             \
-	  (SIZE_SZ == 8 ? 4 : 3)) -                                           \
+#define NFASTBINS                                          \
+	((((MAX_FAST_SIZE + SIZE_SZ + MALLOC_ALIGN_MASK) & \
+	   ~MALLOC_ALIGN_MASK) >>                          \
+	  (SIZE_SZ == 8 ? 4 : 3)) -                        \
 	 1)
 
 /* The binmap: one bit per bin, set when the bin may be non-empty. */

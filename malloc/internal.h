@@ -228,8 +228,8 @@ static inline size_t arena_bit(const struct malloc_state *av)
 }
 
 /* Walk every arena: the main arena, then the others, newest first. */
-#define for_each_arena(av)                                                    \
-	for (struct malloc_state *av = &main_arena; av != NULL;               \
+#define for_each_arena(av)                                      \
+	for (struct malloc_state *av = &main_arena; av != NULL; \
 	     av = (av->next == &main_arena ? NULL : av->next))
 
 /* The fast bin head of index @idx. */
@@ -242,8 +242,8 @@ static inline struct malloc_chunk **fastbin(struct malloc_state *av,
 /* malloc/bins.c */
 pt_hidden void malloc_init_state(struct malloc_state *av);
 pt_hidden void unlink_chunk(struct malloc_state *av, struct malloc_chunk *p);
-pt_hidden void unsorted_insert(struct malloc_state *av,
-			       struct malloc_chunk *p, const char *errmsg);
+pt_hidden void unsorted_insert(struct malloc_state *av, struct malloc_chunk *p,
+			       const char *errmsg);
 pt_hidden void bin_place(struct malloc_state *av, struct malloc_chunk *victim);
 
 /* malloc/fastbins.c */
@@ -266,14 +266,12 @@ pt_hidden int mtrim(struct malloc_state *av, size_t pad);
 /* malloc/mmap_chunk.c */
 pt_hidden void *mmap_chunk(size_t nb);
 pt_hidden void munmap_chunk(struct malloc_chunk *p);
-pt_hidden struct malloc_chunk *mremap_chunk(struct malloc_chunk *p,
-					    size_t nb);
+pt_hidden struct malloc_chunk *mremap_chunk(struct malloc_chunk *p, size_t nb);
 pt_hidden void mmap_threshold_update(const struct malloc_chunk *p);
 
 /* malloc/realloc.c */
-pt_hidden void *int_realloc(struct malloc_state *av,
-			    struct malloc_chunk *oldp, size_t oldsize,
-			    size_t nb);
+pt_hidden void *int_realloc(struct malloc_state *av, struct malloc_chunk *oldp,
+			    size_t oldsize, size_t nb);
 
 /* malloc/memalign.c */
 pt_hidden void *int_memalign(struct malloc_state *av, size_t alignment,

@@ -94,7 +94,8 @@ int mtrim(struct malloc_state *av, size_t pad)
 
 		if (i != 1 && i < psindex)
 			continue;
-		for (struct malloc_chunk *p = bin_last(bin); p != bin; p = p->bk)
+		for (struct malloc_chunk *p = bin_last(bin); p != bin;
+		     p = p->bk)
 			result |= madvise_free_chunk(p);
 	}
 	if (av == &main_arena)

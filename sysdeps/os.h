@@ -42,8 +42,7 @@ pt_hidden void *os_mmap(void *addr, size_t len, int prot, int flags);
 pt_hidden int os_munmap(void *addr, size_t len);
 
 /* mremap(); the new address or MAP_FAILED. */
-pt_hidden void *os_mremap(void *old, size_t old_len, size_t new_len,
-			  int flags);
+pt_hidden void *os_mremap(void *old, size_t old_len, size_t new_len, int flags);
 
 /* mprotect(); 0 or -1. */
 pt_hidden int os_mprotect(void *addr, size_t len, int prot);

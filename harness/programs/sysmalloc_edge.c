@@ -89,8 +89,8 @@ static void blocked(void)
 	ptm_mallopt(M_MMAP_MAX, 0);
 	a = ptm_malloc(1000);
 	report("a");
-	wall = mmap(sbrk(0), 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
-			     MAP_FIXED_NOREPLACE, -1, 0);
+	wall = mmap(sbrk(0), 4096, PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	put("wall", wall == sbrk(0));
 	b = ptm_malloc(200000);
 	memset(b, 1, 200000);

@@ -16,8 +16,8 @@ void lock_wait(struct ptm_mutex *m)
 	int saved = errno;
 
 	while (__atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE) != 0)
-		syscall(SYS_futex, &m->state, FUTEX_WAIT_PRIVATE, 2, NULL,
-			NULL, 0);
+		syscall(SYS_futex, &m->state, FUTEX_WAIT_PRIVATE, 2, NULL, NULL,
+			0);
 	errno = saved;
 }
 

@@ -19,7 +19,10 @@ struct ptm_mutex {
 	int state;
 };
 
-#define PTM_MUTEX_INITIALIZER { 0 }
+#define PTM_MUTEX_INITIALIZER \
+	{                     \
+		0             \
+	}
 
 /* Slow paths of lock and unlock: wait on and wake the futex. */
 pt_hidden void lock_wait(struct ptm_mutex *m);
