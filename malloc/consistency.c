@@ -27,8 +27,10 @@
  *      chunk to top, every size valid and within the heap, no flag bit
  *      but PREV_INUSE, and every free chunk (PREV_INUSE clear on its
  *      successor) with a matching foot and an in-use predecessor.  The
- *      walk ends exactly on top; a pair of fenceposts (the mark glibc
- *      leaves before a foreign sbrk's gap) ends it early.
+ *      walk ends exactly on top, which with pass 1 is the byte
+ *      balance: alignment padding + walked bytes + top == system_mem.
+ *      A pair of fenceposts (the mark glibc leaves before a foreign
+ *      sbrk's gap) ends it early.
  *   3. the fast bins: every entry a plausible address holding a chunk
  *      of that bin's size, in use, no larger than max_fast (main arena:
  *      mallopt empties the bins before lowering it), no cycle, and
