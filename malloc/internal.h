@@ -232,6 +232,14 @@ static inline size_t arena_bit(const struct malloc_state *av)
 	for (struct malloc_state *av = &main_arena; av != NULL; \
 	     av = (av->next == &main_arena ? NULL : av->next))
 
+/*
+ * The hook pointers (hooks.c) are read by every entry point without a
+ * lock while mtrace and MALLOC_CHECK_ install and swap them: relaxed
+ * atomic accesses, which cost nothing more than plain ones.
+ */
+#define HOOK_LOAD(hook) __atomic_load_n(&(hook), __ATOMIC_RELAXED)
+#define HOOK_STORE(hook, fn) __atomic_store_n(&(hook), (fn), __ATOMIC_RELAXED)
+
 /* The fast bin head of index @idx. */
 static inline struct malloc_chunk **fastbin(struct malloc_state *av,
 					    unsigned int idx)

@@ -57,7 +57,7 @@ void *ptm_malloc(size_t bytes)
 
 	/* First: the initialisation may install hooks (MALLOC_CHECK_). */
 	malloc_init_once();
-	hook = ptm_malloc_hook;
+	hook = HOOK_LOAD(ptm_malloc_hook);
 	if (unlikely(hook != NULL))
 		return hook(bytes, __builtin_return_address(0));
 	track_enter();
@@ -76,7 +76,7 @@ void *ptm_malloc(size_t bytes)
  */
 void ptm_free(void *mem)
 {
-	void (*hook)(void *, const void *) = ptm_free_hook;
+	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
 	int saved_errno;
 	struct malloc_chunk *p;
 
@@ -149,6 +149,7 @@ static size_t calloc_fresh_limit(struct malloc_state *av)
  */
 void *ptm_calloc(size_t n, size_t elem_size)
 {
+	void *(*hook)(size_t, const void *);
 	struct malloc_state *av;
 	struct malloc_chunk *oldtop;
 	size_t bytes;
@@ -161,8 +162,9 @@ void *ptm_calloc(size_t n, size_t elem_size)
 		return NULL;
 	}
 	malloc_init_once();
-	if (unlikely(ptm_malloc_hook != NULL)) {
-		mem = ptm_malloc_hook(bytes, __builtin_return_address(0));
+	hook = HOOK_LOAD(ptm_malloc_hook);
+	if (unlikely(hook != NULL)) {
+		mem = hook(bytes, __builtin_return_address(0));
 		return mem != NULL ? memset(mem, 0, bytes) : NULL;
 	}
 	track_enter();

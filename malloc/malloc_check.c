@@ -377,10 +377,10 @@ size_t malloc_check_usable_size(void *mem)
 void malloc_check_init(void)
 {
 	using_malloc_checking = true;
-	ptm_malloc_hook = malloc_check;
-	ptm_free_hook = free_check;
-	ptm_realloc_hook = realloc_check;
-	ptm_memalign_hook = memalign_check;
+	HOOK_STORE(ptm_malloc_hook, malloc_check);
+	HOOK_STORE(ptm_free_hook, free_check);
+	HOOK_STORE(ptm_realloc_hook, realloc_check);
+	HOOK_STORE(ptm_memalign_hook, memalign_check);
 }
 
 /*

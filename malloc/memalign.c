@@ -101,7 +101,7 @@ static void *mid_memalign(size_t alignment, size_t bytes, const void *caller)
 	/* First: the initialisation may install hooks (MALLOC_CHECK_). */
 	if (unlikely(!mp_.initialized))
 		ptmalloc_init();
-	hook = ptm_memalign_hook;
+	hook = HOOK_LOAD(ptm_memalign_hook);
 	if (unlikely(hook != NULL))
 		return hook(alignment, bytes, caller);
 	if (alignment <= MALLOC_ALIGNMENT)

@@ -222,9 +222,9 @@ static void *tr_malloc(size_t size, const void *caller)
 		lock_release(&tr.lock);
 		return old != NULL ? old(size, caller) : ptm_malloc(size);
 	}
-	ptm_malloc_hook = old;
+	HOOK_STORE(ptm_malloc_hook, old);
 	p = old != NULL ? old(size, caller) : ptm_malloc(size);
-	ptm_malloc_hook = tr_malloc;
+	HOOK_STORE(ptm_malloc_hook, tr_malloc);
 	tr_event(caller, info, "+", p, &size);
 	tr_flush();
 	lock_release(&tr.lock);
@@ -253,12 +253,12 @@ static void tr_free(void *ptr, const void *caller)
 	}
 	tr_event(caller, info, "-", ptr, NULL);
 	tr_flush();
-	ptm_free_hook = old;
+	HOOK_STORE(ptm_free_hook, old);
 	if (old != NULL)
 		old(ptr, caller);
 	else
 		ptm_free(ptr);
-	ptm_free_hook = tr_free;
+	HOOK_STORE(ptm_free_hook, tr_free);
 	lock_release(&tr.lock);
 }
 
@@ -297,13 +297,13 @@ static void *tr_realloc(void *ptr, size_t size, const void *caller)
 		return old != NULL ? old(ptr, size, caller) :
 				     ptm_realloc(ptr, size);
 	}
-	ptm_free_hook = tr.old_free;
-	ptm_malloc_hook = tr.old_malloc;
-	ptm_realloc_hook = old;
+	HOOK_STORE(ptm_free_hook, tr.old_free);
+	HOOK_STORE(ptm_malloc_hook, tr.old_malloc);
+	HOOK_STORE(ptm_realloc_hook, old);
 	p = old != NULL ? old(ptr, size, caller) : ptm_realloc(ptr, size);
-	ptm_free_hook = tr_free;
-	ptm_malloc_hook = tr_malloc;
-	ptm_realloc_hook = tr_realloc;
+	HOOK_STORE(ptm_free_hook, tr_free);
+	HOOK_STORE(ptm_malloc_hook, tr_malloc);
+	HOOK_STORE(ptm_realloc_hook, tr_realloc);
 	tr_log_realloc(caller, info, ptr, size, p);
 	lock_release(&tr.lock);
 	return p;
@@ -327,12 +327,12 @@ static void *tr_memalign(size_t alignment, size_t size, const void *caller)
 		return old != NULL ? old(alignment, size, caller) :
 				     ptm_memalign(alignment, size);
 	}
-	ptm_memalign_hook = old;
-	ptm_malloc_hook = tr.old_malloc;
+	HOOK_STORE(ptm_memalign_hook, old);
+	HOOK_STORE(ptm_malloc_hook, tr.old_malloc);
 	p = old != NULL ? old(alignment, size, caller) :
 			  ptm_memalign(alignment, size);
-	ptm_memalign_hook = tr_memalign;
-	ptm_malloc_hook = tr_malloc;
+	HOOK_STORE(ptm_memalign_hook, tr_memalign);
+	HOOK_STORE(ptm_malloc_hook, tr_malloc);
 	tr_event(caller, info, "+", p, &size);
 	tr_flush();
 	lock_release(&tr.lock);
@@ -413,14 +413,14 @@ void ptm_mtrace(void)
 	tr.fd = fd;
 	tr_puts("= Start\n");
 	tr_flush();
-	tr.old_malloc = ptm_malloc_hook;
-	tr.old_free = ptm_free_hook;
-	tr.old_realloc = ptm_realloc_hook;
-	tr.old_memalign = ptm_memalign_hook;
-	ptm_malloc_hook = tr_malloc;
-	ptm_free_hook = tr_free;
-	ptm_realloc_hook = tr_realloc;
-	ptm_memalign_hook = tr_memalign;
+	tr.old_malloc = HOOK_LOAD(ptm_malloc_hook);
+	tr.old_free = HOOK_LOAD(ptm_free_hook);
+	tr.old_realloc = HOOK_LOAD(ptm_realloc_hook);
+	tr.old_memalign = HOOK_LOAD(ptm_memalign_hook);
+	HOOK_STORE(ptm_malloc_hook, tr_malloc);
+	HOOK_STORE(ptm_free_hook, tr_free);
+	HOOK_STORE(ptm_realloc_hook, tr_realloc);
+	HOOK_STORE(ptm_memalign_hook, tr_memalign);
 	lock_release(&tr.lock);
 }
 
@@ -435,10 +435,10 @@ void ptm_muntrace(void)
 		lock_release(&tr.lock);
 		return;
 	}
-	ptm_malloc_hook = tr.old_malloc;
-	ptm_free_hook = tr.old_free;
-	ptm_realloc_hook = tr.old_realloc;
-	ptm_memalign_hook = tr.old_memalign;
+	HOOK_STORE(ptm_malloc_hook, tr.old_malloc);
+	HOOK_STORE(ptm_free_hook, tr.old_free);
+	HOOK_STORE(ptm_realloc_hook, tr.old_realloc);
+	HOOK_STORE(ptm_memalign_hook, tr.old_memalign);
 	tr_puts("= End\n");
 	tr_flush();
 	close(tr.fd);

@@ -128,7 +128,8 @@ static void *realloc_mmapped(struct malloc_chunk *oldp, size_t bytes, size_t nb)
  */
 void *ptm_realloc(void *oldmem, size_t bytes)
 {
-	void *(*hook)(void *, size_t, const void *) = ptm_realloc_hook;
+	void *(*hook)(void *, size_t, const void *) =
+		HOOK_LOAD(ptm_realloc_hook);
 	struct malloc_chunk *oldp;
 	struct malloc_state *av;
 	size_t oldsize;
