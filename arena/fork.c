@@ -16,9 +16,11 @@ static void fork_lock_parent(void)
 {
 	if (!mp_.initialized)
 		return;
+	track_enter();
 	arena_fork_lock_list();
 	for_each_arena(av)
 		arena_lock(av);
+	track_leave();
 }
 
 /* parent: release them again. */
@@ -26,9 +28,11 @@ static void fork_unlock_parent(void)
 {
 	if (!mp_.initialized)
 		return;
+	track_enter();
 	for_each_arena(av)
 		arena_unlock(av);
 	arena_fork_unlock_list();
+	track_leave();
 }
 
 /* child: reset every lock; only the forking thread's arena is in use. */
@@ -36,9 +40,11 @@ static void fork_unlock_child(void)
 {
 	if (!mp_.initialized)
 		return;
+	track_enter();
 	for_each_arena(av)
 		lock_init(&av->mutex);
 	arena_fork_reset_child();
+	track_leave();
 }
 
 /* Register the fork handlers (once, from arena_init()). */

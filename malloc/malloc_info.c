@@ -264,9 +264,9 @@ int ptm_malloc_info(int options, FILE *fp)
 		arena_lock(av);
 		collect_heap(av, &r);
 		arena_unlock(av);
+		av = av->next;
 		track_leave();
 		print_heap(fp, nr++, &r, &t);
-		av = av->next;
 	} while (av != NULL && av != &main_arena);
 
 	fprintf(fp,

@@ -104,8 +104,11 @@ void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m)
  */
 static struct malloc_state *next_arena(const struct malloc_state *av)
 {
-	struct malloc_state *next = av->next;
+	struct malloc_state *next;
 
+	track_enter();
+	next = av->next;
+	track_leave();
 	return next == &main_arena ? NULL : next;
 }
 

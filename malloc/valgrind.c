@@ -3,8 +3,7 @@
  * The out-of-line half of the memory-checker annotations (valgrind.h):
  * finding out whether the process runs under valgrind, the sizes of a
  * block realloc replaces, carrying memcheck's definedness bits over to
- * a moved block, the end-of-process clean-up, and the ASan poisoning
- * helpers.  Nothing here runs unless a checker is there.
+ * a moved block, and the ASan poisoning helpers.  Nothing here runs unless a checker is there.
  */
 #include <stdint.h>
 
@@ -35,20 +34,17 @@ __thread uintptr_t track_vg_last;
 
 /*
  * First use: ask valgrind whether it is there.  Under valgrind the main
- * arena (a global, so scanned by the leak checker, and touched by the
- * fork handlers) becomes NOACCESS with address errors off in its range,
- * like every other arena (track_arena()).  Returns the answer.
+ * arena becomes NOACCESS like every other arena (track_arena()): it is a
+ * global, which the leak checker would otherwise scan.  Returns the
+ * answer.
  */
 bool track_vg_detect(void)
 {
 	static int claimed;
 	bool on = RUNNING_ON_VALGRIND != 0;
 
-	if (on && !__atomic_exchange_n(&claimed, 1, __ATOMIC_ACQ_REL)) {
+	if (on && !__atomic_exchange_n(&claimed, 1, __ATOMIC_ACQ_REL))
 		VALGRIND_MAKE_MEM_NOACCESS(&main_arena, sizeof(main_arena));
-		VALGRIND_DISABLE_ADDR_ERROR_REPORTING_IN_RANGE(
-			&main_arena, sizeof(main_arena));
-	}
 	__atomic_store_n(&track_vg, on, __ATOMIC_RELEASE);
 	return on;
 }
@@ -91,26 +87,6 @@ void track_vg_copy_vbits(void *dst, const void *src, size_t n)
 		}
 		VALGRIND_SET_VBITS((char *)dst + off, bits, k);
 	}
-}
-
-/*
- * At exit, before valgrind's final report: switch address errors back on
- * in the arenas' ranges, which valgrind would otherwise list as a
- * possible mistake.  The arenas stay NOACCESS, so the leak checker
- * still skips them.
- */
-__attribute__((destructor)) static void track_vg_fini(void)
-{
-	struct malloc_state *av = &main_arena;
-
-	if (__atomic_load_n(&track_vg, __ATOMIC_ACQUIRE) != 1)
-		return;
-	VALGRIND_DISABLE_ERROR_REPORTING;
-	do {
-		VALGRIND_ENABLE_ADDR_ERROR_REPORTING_IN_RANGE(av, sizeof(*av));
-		av = av->next;
-	} while (av != NULL && av != &main_arena);
-	VALGRIND_ENABLE_ERROR_REPORTING;
 }
 
 #elif defined(PTM_TRACK_ASAN)

@@ -18,15 +18,14 @@
  * for an overflow, "... inside a block of size 40 free'd" after a free.
  *
  * The allocator itself must still read and write its metadata there.
- *   - Under valgrind each public entry point runs between track_enter()
- *     and a matching exit annotation, which switch memcheck's error
- *     reporting off for the calling thread in between: the allocator's
- *     accesses to NOACCESS memory are not reported (and memcheck treats
- *     values loaded from there as defined).  The arena structures, which
- *     the fork and thread-exit handlers also touch, are NOACCESS (so the
- *     leak checker does not take the arenas' pointers into chunks for
- *     references to the blocks) with address errors disabled in their
- *     range.
+ *   - Under valgrind each public entry point (and each fork or
+ *     thread-exit handler) runs between track_enter() and a matching
+ *     exit annotation, which switch memcheck's error reporting off for
+ *     the calling thread in between: the allocator's accesses to
+ *     NOACCESS memory are not reported (and memcheck treats values
+ *     loaded from there as defined).  The arena structures are NOACCESS
+ *     too (track_arena()), main_arena included, so that the leak checker
+ *     does not scan them.
  *   - Under ASan the allocator is compiled with -fsanitize=address but
  *     without instrumented loads and stores (the makefile adds
  *     --param asan-instrument-reads=0 and -writes=0, and
@@ -247,16 +246,15 @@ static inline void track_remap(void *old, size_t old_len, void *p,
 }
 
 /*
- * The arena structure of @len bytes at @p was just set up: NOACCESS to
- * the program and the leak checker, silent for the fork and thread-exit
- * handlers that touch it outside any entry point.
+ * The arena structure of @len bytes at @p was just set up: NOACCESS, so
+ * that the leak checker does not take its pointers into chunks (an
+ * arena's top is 8 bytes before the end of the last block) for
+ * references to the blocks.
  */
 static inline void track_arena(void *p, size_t len)
 {
-	if (track_on()) {
+	if (track_on())
 		VALGRIND_MAKE_MEM_NOACCESS(p, len);
-		VALGRIND_DISABLE_ADDR_ERROR_REPORTING_IN_RANGE(p, len);
-	}
 }
 
 #elif defined(PTM_TRACK_ASAN)

@@ -11,8 +11,9 @@
  *	valgrind --leak-check=full vg_clean [threads]
  *
  * With "threads" it runs only a second thread's allocation in its own
- * arena, freed by the main thread; glibc's pthread_create then adds an
- * allocation of its own to memcheck's counts.
+ * arena, freed by the main thread after a fork (whose child allocates
+ * and frees too); glibc's pthread_create then adds an allocation of its
+ * own to memcheck's counts.
  *
  * Every value read back is branched on, so that an undefined byte would
  * be reported as a conditional jump on an uninitialised value.
@@ -20,6 +21,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ptmalloc.h"
@@ -155,12 +157,23 @@ static void threads(void)
 {
 	pthread_t t;
 	void *p = NULL;
+	pid_t pid;
+	int status;
 
 	if (pthread_create(&t, NULL, thread_body, NULL) != 0 ||
 	    pthread_join(t, &p) != 0)
 		bad++;
 	counted(p, 1000);
 	check(p, 1000, 9);
+	/* fork: the allocator's fork handlers lock and reset every arena. */
+	pid = fork();
+	if (pid == 0) {
+		ptm_free(ptm_malloc(50));
+		ptm_free(p);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0)
+		bad++;
 	ptm_free(p);
 	frees++;
 }

@@ -204,6 +204,16 @@ static inline int vg_find_prefix(const struct vg_report *r, int from,
 	return -1;
 }
 
+/* How many report lines are equal to @text. */
+static inline int vg_count(const struct vg_report *r, const char *text)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->nlines; i++)
+		n += strcmp(r->lines[i], text) == 0;
+	return n;
+}
+
 /* The "p 0x..." address the programs print first; 0 if missing. */
 static inline unsigned long vg_block_address(const struct vg_report *r)
 {
