@@ -49,7 +49,8 @@
  * the process is single-threaded; see check_params()).
  *
  * Locking: call check_heap_all() and debug_check_after_op() holding no
- * arena lock; each arena is locked while it is checked.
+ * arena lock; each arena is locked while it is checked, and the arena
+ * list is followed with acquire loads, as arena.c publishes it.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -59,6 +60,7 @@
 #include "internal.h"
 #include "os.h"
 #include "ptmalloc.h"
+#include "valgrind.h"
 
 /**
  * struct heap_check - the state of one arena's check.
@@ -667,13 +669,17 @@ int check_heap_all(void)
 
 	if (!mp_.initialized)
 		return 0;
+	/* The walker reads what memcheck and ASan see as off limits. */
+	track_enter();
 	do {
 		arena_lock(av);
 		errors += check_arena(av);
 		arena_unlock(av);
-		av = av->next;
+		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
 	} while (av != NULL && av != &main_arena);
-	return errors + check_params();
+	errors += check_params();
+	track_leave();
+	return errors;
 }
 
 /*
