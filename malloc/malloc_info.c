@@ -264,7 +264,7 @@ int ptm_malloc_info(int options, FILE *fp)
 		arena_lock(av);
 		collect_heap(av, &r);
 		arena_unlock(av);
-		av = av->next;
+		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
 		track_leave();
 		print_heap(fp, nr++, &r, &t);
 	} while (av != NULL && av != &main_arena);

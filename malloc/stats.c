@@ -100,14 +100,15 @@ void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m)
 /*
  * The arena after @av in the circular arena list, or NULL once the walk
  * is back at the main arena.  A next pointer that is still NULL (before
- * the list is set up) also ends the walk.
+ * the list is set up) also ends the walk.  An acquire load, as arena.c
+ * publishes a new arena with a release store.
  */
 static struct malloc_state *next_arena(const struct malloc_state *av)
 {
 	struct malloc_state *next;
 
 	track_enter();
-	next = av->next;
+	next = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
 	track_leave();
 	return next == &main_arena ? NULL : next;
 }
