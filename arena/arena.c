@@ -32,6 +32,7 @@
 #include <sys/sysinfo.h>
 
 #include "arena.h"
+#include "../malloc/tcache.h"
 #include "os.h"
 
 struct malloc_state main_arena = {
@@ -149,6 +150,7 @@ static void arena_thread_exit(void *arg)
 {
 	struct malloc_state *av = arg;
 
+	tcache_thread_shutdown();
 	track_enter();
 	lock_acquire(&free_list_lock);
 	detach_arena_locked(av);

@@ -6,6 +6,7 @@
  */
 #include "../arena/arena.h"
 #include "internal.h"
+#include "tcache.h"
 #include "os.h"
 
 struct malloc_par mp_ = {
@@ -45,6 +46,8 @@ void ptmalloc_init(void)
 		malloc_init_state(&main_arena);
 		malloc_check_from_env();
 		tunables_init();
+		if (mp_.tcache_enabled)
+			tcache_key_init();
 		arena_init();
 		__atomic_store_n(&mp_.initialized, true, __ATOMIC_RELEASE);
 		initializing = false;

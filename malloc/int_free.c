@@ -3,6 +3,9 @@
  * int_free(): give a heap chunk back to its arena.
  *
  *   1. reject pointers and sizes no chunk can have;
+ *   1a. with the per-thread cache on, a chunk of a cached size goes to
+ *      the freeing thread's cache while its list has room (after
+ *      checking that it is not there already);
  *   2. a chunk of at most max_fast goes onto its fast bin, unmerged;
  *   3. any other chunk is merged with a free predecessor and successor
  *      and goes to the front of the unsorted bin, or into top when it
@@ -19,6 +22,7 @@
 
 #include "../arena/arena.h"
 #include "internal.h"
+#include "tcache.h"
 
 /* Step 2: push @p onto its fast bin after glibc's sanity checks. */
 static void free_fast(struct malloc_state *av, struct malloc_chunk *p,
@@ -130,6 +134,25 @@ static void free_trim(struct malloc_state *av)
 }
 
 /*
+ * Step 1a: put @p (@size bytes) in the calling thread's cache if it has
+ * a list for that size with room.  Returns true when it did.
+ */
+static bool free_to_tcache(struct malloc_chunk *p, size_t size)
+{
+	size_t tc_idx = csize2tidx(size);
+	struct tcache_entry *e = chunk2mem(p);
+
+	if (!tcache_has_bin(tc_idx))
+		return false;
+	if (unlikely(e->key == tcache_key))
+		tcache_double_free_check(e, tc_idx);
+	if (!tcache_room(tc_idx))
+		return false;
+	tcache_put(p, tc_idx);
+	return true;
+}
+
+/*
  * Free the heap chunk @p of arena @av.  @have_lock says whether the
  * caller already holds the arena lock (realloc and memalign free the
  * pieces they split off under it).
@@ -146,6 +169,8 @@ void int_free(struct malloc_state *av, struct malloc_chunk *p, bool have_lock)
 		malloc_corruption("free(): invalid size", chunk2mem(p));
 		return;
 	}
+	if (tcache != NULL && free_to_tcache(p, size))
+		return;
 	if (!have_lock)
 		arena_lock(av);
 	if (size <= get_max_fast()) {

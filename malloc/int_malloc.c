@@ -20,11 +20,17 @@
  *
  * Every returned chunk has its in-use bit set in the next chunk and the
  * arena bit of the arena it came from.
+ *
+ * With the per-thread cache on (tcache.h), stages 1 and 2 also move the
+ * other chunks of the same size into the calling thread's cache while it
+ * has room, and stage 4 caches exact fits instead of returning the first
+ * one, returning a cached chunk at the end of the scan.
  */
 #include <errno.h>
 
 #include "../arena/arena.h"
 #include "internal.h"
+#include "tcache.h"
 
 /* Hand out @victim for a request of @bytes: flags, perturbation. */
 static void *chunk_out(struct malloc_state *av, struct malloc_chunk *victim,
@@ -70,6 +76,27 @@ static struct malloc_chunk *malloc_fastbin(struct malloc_state *av, size_t nb)
 	return victim;
 }
 
+/* Stage 1, per-thread cache: move more chunks of the fast bin into it. */
+static void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
+{
+	size_t tc_idx = csize2tidx(nb);
+	struct malloc_chunk **fb = fastbin(av, fastbin_index(nb));
+	struct malloc_chunk *tc_victim;
+
+	if (!tcache_has_bin(tc_idx))
+		return;
+	while (tcache_room(tc_idx) && (tc_victim = *fb) != NULL) {
+		if (unlikely(misaligned_chunk(tc_victim))) {
+			malloc_corruption("malloc(): unaligned fastbin chunk "
+					  "detected 3",
+					  chunk2mem(tc_victim));
+			return;
+		}
+		*fb = tc_victim->fd;
+		tcache_put(tc_victim, tc_idx);
+	}
+}
+
 /* Stage 2: take the oldest chunk of the small bin of exactly @nb. */
 static struct malloc_chunk *malloc_smallbin(struct malloc_state *av, size_t nb)
 {
@@ -90,6 +117,28 @@ static struct malloc_chunk *malloc_smallbin(struct malloc_state *av, size_t nb)
 	bin->bk = bck;
 	bck->fd = bin;
 	return victim;
+}
+
+/* Stage 2, per-thread cache: move more chunks of the small bin into it. */
+static void tcache_stash_smallbin(struct malloc_state *av, size_t nb)
+{
+	size_t tc_idx = csize2tidx(nb);
+	struct malloc_chunk *bin = bin_at(av, smallbin_index(nb));
+	struct malloc_chunk *tc_victim;
+
+	if (!tcache_has_bin(tc_idx))
+		return;
+	while (tcache_room(tc_idx) && (tc_victim = bin_last(bin)) != bin) {
+		struct malloc_chunk *bck = tc_victim->bk;
+
+		set_inuse_bit_at_offset(tc_victim, nb);
+		if (av != &main_arena)
+			store_size_word(tc_victim, load_size_word(tc_victim) |
+							   NON_MAIN_ARENA);
+		bin->bk = bck;
+		bck->fd = bin;
+		tcache_put(tc_victim, tc_idx);
+	}
 }
 
 /*
@@ -184,14 +233,32 @@ static void unsorted_check(struct malloc_state *av, struct malloc_chunk *victim,
 				  mem);
 }
 
+/**
+ * struct unsorted_scan - what the unsorted scans of one malloc share.
+ * @cached: an exact fit went to the per-thread cache.
+ * @filed: chunks filed into bins so far (glibc's tcache_unsorted_count,
+ *	checked against tcache_unsorted_limit).
+ * @from_cache: the chunk returned was taken back from the cache.
+ */
+struct unsorted_scan {
+	bool cached;
+	size_t filed;
+	bool from_cache;
+};
+
 /*
  * Stage 4: empty the unsorted bin, oldest chunk first, at most MAX_ITERS
  * chunks.  Returns a chunk for @nb (the last remainder split or an exact
- * fit) or NULL once every scanned chunk has been filed in its bin.
+ * fit) or NULL once every scanned chunk has been filed in its bin.  With
+ * the per-thread cache on, exact fits fill the cache first and one of
+ * them comes back from it, with @scan->cached set.
  */
-static struct malloc_chunk *malloc_unsorted(struct malloc_state *av, size_t nb)
+static struct malloc_chunk *malloc_unsorted(struct malloc_state *av, size_t nb,
+					    struct unsorted_scan *scan)
 {
 	struct malloc_chunk *unsorted = unsorted_chunks(av);
+	size_t tc_idx = csize2tidx(nb);
+	bool caching = tcache_has_bin(tc_idx);
 	struct malloc_chunk *victim;
 	unsigned int iters = 0;
 
@@ -213,13 +280,27 @@ static struct malloc_chunk *malloc_unsorted(struct malloc_state *av, size_t nb)
 		bck->fd = unsorted;
 		if (size == nb) {
 			set_inuse_bit_at_offset(victim, size);
-			return victim;
+			if (!caching || !tcache_room(tc_idx))
+				return victim;
+			if (av != &main_arena)
+				store_size_word(victim, load_size_word(victim) |
+								NON_MAIN_ARENA);
+			tcache_put(victim, tc_idx);
+			scan->cached = true;
+			continue;
 		}
 		bin_place(av, victim);
+		scan->filed++;
+		if (scan->cached && mp_.tcache_unsorted_limit > 0 &&
+		    scan->filed > mp_.tcache_unsorted_limit)
+			break;
 		if (++iters >= MAX_ITERS)
 			break;
 	}
-	return NULL;
+	if (!scan->cached)
+		return NULL;
+	scan->from_cache = true;
+	return mem2chunk(tcache_get(tc_idx));
 }
 
 /*
@@ -311,9 +392,10 @@ static struct malloc_chunk *malloc_top(struct malloc_state *av, size_t nb)
 
 /* Stages 4 to 7 for a chunk of @nb bytes in bin @idx. */
 static struct malloc_chunk *malloc_from_bins(struct malloc_state *av, size_t nb,
-					     unsigned int idx)
+					     unsigned int idx,
+					     struct unsorted_scan *scan)
 {
-	struct malloc_chunk *victim = malloc_unsorted(av, nb);
+	struct malloc_chunk *victim = malloc_unsorted(av, nb, scan);
 
 	if (victim == NULL && !in_smallbin_range(nb))
 		victim = malloc_largebin(av, nb, idx);
@@ -330,6 +412,7 @@ static struct malloc_chunk *malloc_from_bins(struct malloc_state *av, size_t nb,
  */
 void *int_malloc(struct malloc_state *av, size_t bytes)
 {
+	struct unsorted_scan scan = { false, 0, false };
 	struct malloc_chunk *victim = NULL;
 	unsigned int idx;
 	void *mem;
@@ -339,10 +422,16 @@ void *int_malloc(struct malloc_state *av, size_t bytes)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (nb <= get_max_fast())
+	if (nb <= get_max_fast()) {
 		victim = malloc_fastbin(av, nb);
-	if (victim == NULL && in_smallbin_range(nb))
+		if (victim != NULL && tcache != NULL)
+			tcache_stash_fastbin(av, nb);
+	}
+	if (victim == NULL && in_smallbin_range(nb)) {
 		victim = malloc_smallbin(av, nb);
+		if (victim != NULL && tcache != NULL)
+			tcache_stash_smallbin(av, nb);
+	}
 	if (victim != NULL)
 		return chunk_out(av, victim, bytes);
 
@@ -350,7 +439,9 @@ void *int_malloc(struct malloc_state *av, size_t bytes)
 	if (!in_smallbin_range(nb) && av->have_fastchunks)
 		malloc_consolidate(av);
 	for (;;) {
-		victim = malloc_from_bins(av, nb, idx);
+		victim = malloc_from_bins(av, nb, idx, &scan);
+		if (scan.from_cache)
+			return chunk2mem(victim);
 		if (victim != NULL)
 			return chunk_out(av, victim, bytes);
 		if (!av->have_fastchunks)

@@ -85,9 +85,11 @@ struct malloc_state {
  *	for allocated memory); 0 disables.
  * @check_action: M_CHECK_ACTION: what a detected corruption does.
  * @initialized: whether ptmalloc_init() has run.
- * @tcache_bins: glibc 2.26's per-thread cache: how many of its size
- *	classes are used (glibc.malloc.tcache_max sets it).  The four
- *	tcache fields only hold the tunables for now: no cache exists yet.
+ * @tcache_enabled: whether the per-thread cache of glibc 2.26 and later
+ *	is on (malloc/tcache.h): only when glibc.malloc.tcache_count is
+ *	set to a positive value, so that the default is glibc 2.17.
+ * @tcache_bins: how many of the cache's size classes are used
+ *	(glibc.malloc.tcache_max sets it).
  * @tcache_max_bytes: largest request the per-thread cache would hold.
  * @tcache_count: most chunks per size class (glibc.malloc.tcache_count).
  * @tcache_unsorted_limit: most unsorted chunks a malloc would move to the
@@ -110,6 +112,7 @@ struct malloc_par {
 	int perturb_byte;
 	int check_action;
 	bool initialized;
+	bool tcache_enabled;
 	size_t tcache_bins;
 	size_t tcache_max_bytes;
 	size_t tcache_count;

@@ -13,6 +13,7 @@
 
 #include "../arena/arena.h"
 #include "internal.h"
+#include "tcache.h"
 #include "ptmalloc.h"
 
 /* Initialise the allocator if this is the first call into it. */
@@ -48,6 +49,24 @@ static void *malloc_in_arena(struct malloc_state **avp, size_t bytes)
 	return mem;
 }
 
+/*
+ * The per-thread cache's share of malloc(): a cached chunk of the size
+ * @bytes needs, if the calling thread has one; NULL otherwise.
+ */
+static void *malloc_from_tcache(size_t bytes)
+{
+	size_t nb;
+	size_t tc_idx;
+
+	if (!checked_request2size(bytes, &nb))
+		return NULL;
+	tc_idx = csize2tidx(nb);
+	tcache_init_once();
+	if (!tcache_has_bin(tc_idx) || tcache->counts[tc_idx] == 0)
+		return NULL;
+	return tcache_get(tc_idx);
+}
+
 /* malloc(): @bytes of uninitialised memory, or NULL with ENOMEM. */
 void *ptm_malloc(size_t bytes)
 {
@@ -61,6 +80,11 @@ void *ptm_malloc(size_t bytes)
 	if (unlikely(hook != NULL))
 		return hook(bytes, __builtin_return_address(0));
 	track_enter();
+	if (mp_.tcache_enabled) {
+		mem = malloc_from_tcache(bytes);
+		if (mem != NULL)
+			return track_alloc(mem, bytes, false);
+	}
 	av = arena_get(bytes);
 	mem = malloc_in_arena(&av, bytes);
 	if (av != NULL)
@@ -93,6 +117,7 @@ void ptm_free(void *mem)
 		mmap_threshold_update(p);
 		munmap_chunk(p);
 	} else {
+		tcache_init_once();
 		int_free(arena_for_chunk(p), p, false);
 	}
 	debug_check_after_op();
@@ -167,6 +192,7 @@ void *ptm_calloc(size_t n, size_t elem_size)
 		mem = hook(bytes, __builtin_return_address(0));
 		return mem != NULL ? memset(mem, 0, bytes) : NULL;
 	}
+	tcache_init_once();
 	track_enter();
 	av = arena_get(bytes);
 	oldtop = av != NULL ? av->top : NULL;

@@ -17,6 +17,7 @@
 
 #include "../arena/arena.h"
 #include "internal.h"
+#include "tcache.h"
 #include "ptmalloc.h"
 
 /* Step 1: trim @p, now @newsize bytes, to @nb and free the tail. */
@@ -148,6 +149,8 @@ void *ptm_realloc(void *oldmem, size_t bytes)
 	track_realloc_enter(&told, oldmem);
 	oldp = mem2chunk(oldmem);
 	oldsize = chunk_size(oldp);
+	if (!chunk_is_mmapped(oldp))
+		tcache_init_once();
 	if (unlikely((uintptr_t)oldp > (uintptr_t)-oldsize ||
 		     misaligned_chunk(oldp))) {
 		malloc_corruption("realloc(): invalid pointer", oldmem);

@@ -102,8 +102,19 @@ static inline bool tcache_room(size_t tc_idx)
 }
 
 /* malloc/tcache.c */
-pt_hidden void tcache_key_init(void);
 pt_hidden void tcache_init(void);
+
+/*
+ * With the per-thread cache on, a thread's first heap operation gives
+ * it its cache (glibc's MAYBE_INIT_TCACHE), before it allocates.
+ */
+static inline void tcache_init_once(void)
+{
+	if (unlikely(mp_.tcache_enabled && tcache == NULL))
+		tcache_init();
+}
+
+pt_hidden void tcache_key_init(void);
 pt_hidden void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx);
 pt_hidden void tcache_thread_shutdown(void);
 

@@ -90,6 +90,7 @@ static int set_tcache_count(size_t value)
 	if (value > MAX_TCACHE_COUNT)
 		return 0;
 	mp_.tcache_count = value;
+	mp_.tcache_enabled = value > 0;
 	return 1;
 }
 
