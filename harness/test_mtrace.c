@@ -279,6 +279,39 @@ Test(mtrace, every_call)
 	cr_expect(eq(str, script_out, "No memory leaks.\n"));
 }
 
+/*
+ * Over MALLOC_CHECK_=3 the tracer keeps the checking hooks it found and
+ * calls them: the same events, in the same form (the blocks, each with
+ * its magic byte, are placed differently), and no leak.
+ */
+Test(mtrace, over_malloc_check)
+{
+	const char *c = trace;
+	char text[4400];
+	struct mt_line l;
+	int events = 0, status;
+
+	make_trace_path();
+	status = mt_run_prog_env("calls", trace_path, "MALLOC_CHECK_=3",
+				 prog_out, sizeof(prog_out));
+	cr_assert(eq(int, status, 0), "%s", prog_out);
+	cr_assert(eq(int, mt_notes(prog_out, notes, MT_MAX_NOTES), 22));
+	cr_assert(read_trace());
+	expect_text(&c, "= Start");
+	while (mt_next_line(&c, text, sizeof(text)) &&
+	       strcmp(text, "= End") != 0) {
+		cr_expect(mt_parse(text, &l), "malformed line '%s'", text);
+		events++;
+	}
+	cr_expect(eq(str, text, "= End"));
+	expect_end_of_trace(c);
+	cr_expect(eq(int, events, 24), "the events of mode calls");
+	status = mt_run_script(MT_PROG, trace_path, script_out,
+			       sizeof(script_out));
+	cr_expect(eq(int, exit_code(status), 0));
+	cr_expect(eq(str, script_out, "No memory leaks.\n"));
+}
+
 /* A second ptm_mtrace() or ptm_muntrace() changes nothing. */
 Test(mtrace, twice)
 {

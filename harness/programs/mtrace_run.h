@@ -98,21 +98,32 @@ static inline int mt_run(char *const argv[], char *const envp[], char *out,
 
 /*
  * Run mtrace_prog @mode with MALLOC_TRACE=@trace (no MALLOC_TRACE when
- * NULL); its output into @out.  The wait status.
+ * NULL) and the variable @extra ("NAME=VALUE", or NULL); its output into
+ * @out.  The wait status.
  */
-static inline int mt_run_prog(const char *mode, const char *trace, char *out,
-			      size_t cap)
+static inline int mt_run_prog_env(const char *mode, const char *trace,
+				  const char *extra, char *out, size_t cap)
 {
 	char env_trace[4200];
 	char *argv[] = { MT_PROG, (char *)mode, NULL };
-	char *envp[] = { "LC_ALL=C", env_trace, NULL };
+	char *envp[4] = { "LC_ALL=C", NULL, NULL, NULL };
+	int n = 1;
 
-	if (trace == NULL)
-		envp[1] = NULL;
-	else
+	if (trace != NULL) {
 		snprintf(env_trace, sizeof(env_trace), "MALLOC_TRACE=%s",
 			 trace);
+		envp[n++] = env_trace;
+	}
+	if (extra != NULL)
+		envp[n++] = (char *)extra;
 	return mt_run(argv, envp, out, cap);
+}
+
+/* mt_run_prog_env() without an extra variable. */
+static inline int mt_run_prog(const char *mode, const char *trace, char *out,
+			      size_t cap)
+{
+	return mt_run_prog_env(mode, trace, NULL, out, cap);
 }
 
 /*
