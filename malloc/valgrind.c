@@ -3,7 +3,8 @@
  * The out-of-line half of the memory-checker annotations (valgrind.h):
  * finding out whether the process runs under valgrind, the sizes of a
  * block realloc replaces, carrying memcheck's definedness bits over to
- * a moved block, and the ASan poisoning helpers.  Nothing here runs unless a checker is there.
+ * a moved block, and the ASan poisoning helpers.  Nothing here runs
+ * unless a checker is there.
  */
 #include <stdint.h>
 
