@@ -667,7 +667,7 @@ int check_heap_all(void)
 	struct malloc_state *av = &main_arena;
 	int errors = 0;
 
-	if (!mp_.initialized)
+	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE))
 		return 0;
 	/* The walker reads what memcheck and ASan see as off limits. */
 	track_enter();
@@ -702,7 +702,7 @@ void debug_check_after_op(void)
 /* Public: initialise if needed, then check_heap_all(). */
 int ptm_debug_check_heap(void)
 {
-	if (!mp_.initialized)
+	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE))
 		ptmalloc_init();
 	return check_heap_all();
 }

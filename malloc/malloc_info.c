@@ -255,7 +255,7 @@ int ptm_malloc_info(int options, FILE *fp)
 
 	if (options != 0)
 		return EINVAL;
-	if (!mp_.initialized)
+	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE))
 		ptmalloc_init();
 	memset(&t, 0, sizeof(t));
 	fputs("<malloc version=\"1\">\n", fp);

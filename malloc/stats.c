@@ -118,7 +118,7 @@ struct mallinfo2 ptm_mallinfo2(void)
 {
 	struct mallinfo2 m;
 
-	if (!mp_.initialized)
+	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE))
 		ptmalloc_init();
 	memset(&m, 0, sizeof(m));
 	for (struct malloc_state *av = &main_arena; av != NULL;
@@ -173,7 +173,7 @@ void ptm_malloc_stats(void)
 	unsigned int in_use_b, system_b;
 	int i = 0;
 
-	if (!mp_.initialized)
+	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE))
 		ptmalloc_init();
 	in_use_b = system_b = (unsigned int)mp_.mmapped_mem;
 	flockfile(stderr);
