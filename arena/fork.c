@@ -14,7 +14,7 @@
 /* prepare: take every allocator lock. */
 static void fork_lock_parent(void)
 {
-	if (!mp_.initialized)
+	if (!malloc_initialized())
 		return;
 	track_enter();
 	arena_fork_lock_list();
@@ -26,7 +26,7 @@ static void fork_lock_parent(void)
 /* parent: release them again. */
 static void fork_unlock_parent(void)
 {
-	if (!mp_.initialized)
+	if (!malloc_initialized())
 		return;
 	track_enter();
 	for_each_arena(av)
@@ -38,7 +38,7 @@ static void fork_unlock_parent(void)
 /* child: reset every lock; only the forking thread's arena is in use. */
 static void fork_unlock_child(void)
 {
-	if (!mp_.initialized)
+	if (!malloc_initialized())
 		return;
 	track_enter();
 	for_each_arena(av)

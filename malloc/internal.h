@@ -314,6 +314,15 @@ static inline void malloc_corruption(const char *str, void *ptr)
 /* malloc/init.c */
 pt_hidden void ptmalloc_init(void);
 
+/*
+ * Whether ptmalloc_init() has completed: an acquire load, so that a
+ * thread that sees true also sees the initialised main arena.
+ */
+static inline bool malloc_initialized(void)
+{
+	return __atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE);
+}
+
 /* malloc/malloc_check.c */
 pt_hidden extern bool using_malloc_checking;
 pt_hidden void malloc_check_init(void);

@@ -19,7 +19,7 @@
 /* Initialise the allocator if this is the first call into it. */
 static inline void malloc_init_once(void)
 {
-	if (unlikely(!mp_.initialized))
+	if (unlikely(!malloc_initialized()))
 		ptmalloc_init();
 }
 

@@ -390,7 +390,7 @@ void malloc_check_init(void)
  */
 void ptm_malloc_check_init(void)
 {
-	if (!mp_.initialized)
+	if (!malloc_initialized())
 		ptmalloc_init();
 	malloc_check_init();
 }

@@ -118,7 +118,7 @@ int ptm_mallopt(int param, int value)
 {
 	int res;
 
-	if (!mp_.initialized)
+	if (!malloc_initialized())
 		ptmalloc_init();
 	track_enter();
 	arena_lock(&main_arena);
@@ -132,7 +132,7 @@ int ptm_mallopt(int param, int value)
 /* The current value of a mallopt parameter, for tests and tools. */
 size_t ptm_debug_param(int param)
 {
-	if (!mp_.initialized)
+	if (!malloc_initialized())
 		ptmalloc_init();
 	switch (param) {
 	case M_MXFAST:

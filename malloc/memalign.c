@@ -99,7 +99,7 @@ static void *mid_memalign(size_t alignment, size_t bytes, const void *caller)
 	void *mem;
 
 	/* First: the initialisation may install hooks (MALLOC_CHECK_). */
-	if (unlikely(!mp_.initialized))
+	if (unlikely(!malloc_initialized()))
 		ptmalloc_init();
 	hook = HOOK_LOAD(ptm_memalign_hook);
 	if (unlikely(hook != NULL))

@@ -394,7 +394,7 @@ void ptm_mtrace(void)
 	int fd;
 
 	/* Hooks that the initialisation installs (MALLOC_CHECK_) go first. */
-	if (!mp_.initialized)
+	if (!malloc_initialized())
 		ptmalloc_init();
 	path = secure_getenv("MALLOC_TRACE");
 	if (path == NULL)

@@ -373,7 +373,7 @@ void tunables_init(void)
  */
 size_t ptm_debug_tunable(const char *name)
 {
-	if (!mp_.initialized)
+	if (!malloc_initialized())
 		ptmalloc_init();
 	for (size_t i = 0; i < NTUNABLES; i++) {
 		const char *a = tunables[i].name, *b = name;
