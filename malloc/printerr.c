@@ -111,16 +111,22 @@ static void *emergency_map(size_t align, size_t bytes)
 	return emergency_block((char *)m, bytes);
 }
 
-/* @bytes at a multiple of @align (a power of two). */
+/*
+ * @bytes at an address that is a multiple of @align (a power of two);
+ * the buffer itself is only MALLOC_ALIGNMENT-aligned.
+ */
 static void *emergency_alloc(size_t align, size_t bytes)
 {
 	size_t used = __atomic_load_n(&emergency_used, __ATOMIC_RELAXED);
+	uintptr_t base = (uintptr_t)emergency_buf;
 	size_t start;
 
 	if (align < MALLOC_ALIGNMENT)
 		align = MALLOC_ALIGNMENT;
 	do {
-		start = (used + 2 * sizeof(size_t) + align - 1) & ~(align - 1);
+		start = ((base + used + 2 * sizeof(size_t) + align - 1) &
+			 ~(uintptr_t)(align - 1)) -
+			base;
 		if (align > EMERGENCY_BYTES || bytes > EMERGENCY_BYTES ||
 		    start + bytes > EMERGENCY_BYTES)
 			return emergency_map(align, bytes);
