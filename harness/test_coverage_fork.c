@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The child side of the fork handlers (arena/fork.c,
+ * arena_fork_reset_child()): in the child of a process whose second
+ * thread is attached to an arena, that thread is gone, so its arena
+ * must be free for the next thread to take, and every lock the prepare
+ * handler took must be usable again.
+ *
+ * The child reports what it saw through a pipe and ends with _exit()
+ * (exit() would run Criterion's handlers in a copy of the test process);
+ * in a coverage build it writes its counters first.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arena_util.h"
+#include "ptmalloc.h"
+
+#if defined(PTM_COVERAGE) && defined(__GNUC__) && !defined(__clang__)
+#include <gcov.h>
+#define FORK_GCOV_DUMP() __gcov_dump()
+#else
+#define FORK_GCOV_DUMP() ((void)0)
+#endif
+
+/* The parent's second thread: one block, then it waits, attached. */
+static sem_t allocated, release;
+static void *thread_block;
+
+static void *hold_arena(void *arg)
+{
+	(void)arg;
+	thread_block = ptm_malloc(1000);
+	sem_post(&allocated);
+	sem_wait(&release);
+	return NULL;
+}
+
+/* The child's thread: a block of the same size. */
+static void *child_alloc(void *arg)
+{
+	(void)arg;
+	return ptm_malloc(1000);
+}
+
+/**
+ * struct child_seen - what the child reports.
+ * @main_block: ptm_malloc(200) in the main arena.
+ * @thread_block: ptm_malloc(1000) of a thread the child started, after
+ *	the child freed the parent thread's block.
+ * @check: ptm_debug_check_heap() at the end.
+ */
+struct child_seen {
+	uintptr_t main_block;
+	uintptr_t thread_block;
+	int check;
+};
+
+/* The child: allocate and free in both arenas, start a thread. */
+static void child(int fd, void *main_block)
+{
+	struct child_seen s = { 0 };
+	pthread_t t;
+	void *p = NULL;
+	ssize_t n;
+
+	s.main_block = (uintptr_t)ptm_malloc(200);
+	ptm_free(main_block);
+	ptm_free(thread_block);
+	if (pthread_create(&t, NULL, child_alloc, NULL) == 0 &&
+	    pthread_join(t, &p) == 0)
+		s.thread_block = (uintptr_t)p;
+	s.check = ptm_debug_check_heap();
+	n = write(fd, &s, sizeof(s));
+	FORK_GCOV_DUMP();
+	_exit(n == (ssize_t)sizeof(s) ? 0 : 1);
+}
+
+/*
+ * The child can allocate in the main arena and free in the other one
+ * (their locks were reset); its new thread takes the arena the parent's
+ * thread had, now on the free list, rather than a third one, and gets
+ * the very chunk the child freed there.
+ */
+Test(fork_handlers, child_reuses_the_arena_of_a_vanished_thread, .timeout = 30)
+{
+	struct child_seen s = { 0 };
+	void *main_block;
+	pthread_t t;
+	int fds[2], status;
+	pid_t pid;
+
+	cr_assert(eq(int, sem_init(&allocated, 0, 0), 0));
+	cr_assert(eq(int, sem_init(&release, 0, 0), 0));
+	main_block = ptm_malloc(100);
+	cr_assert(ne(ptr, main_block, NULL));
+	cr_assert(eq(int, pthread_create(&t, NULL, hold_arena, NULL), 0));
+	sem_wait(&allocated);
+	cr_assert(ne(ptr, thread_block, NULL));
+	cr_assert(ne(u64, heap_word(heap_of(thread_block), 0), 0),
+		  "the thread's block is not in a sub-heap");
+	cr_assert(eq(int, pipe(fds), 0));
+	pid = fork();
+	cr_assert(ge(int, pid, 0));
+	if (pid == 0) {
+		close(fds[0]);
+		child(fds[1], main_block);
+	}
+	close(fds[1]);
+	cr_assert(eq(sz, (size_t)read(fds[0], &s, sizeof(s)), sizeof(s)));
+	close(fds[0]);
+	cr_assert(eq(int, waitpid(pid, &status, 0), pid));
+	cr_assert(eq(int, status, 0), "child status %#x", status);
+	cr_expect(ne(u64, s.main_block, 0));
+	cr_expect(eq(u64, s.thread_block, (uintptr_t)thread_block));
+	cr_expect(eq(int, s.check, 0));
+	sem_post(&release);
+	cr_assert(eq(int, pthread_join(t, NULL), 0));
+	ptm_free(thread_block);
+	ptm_free(main_block);
+	cr_expect(eq(int, ptm_debug_check_heap(), 0));
+}
