@@ -682,18 +682,39 @@ int check_heap_all(void)
 	return errors;
 }
 
+/* Heap bytes per operation between two walks of a large heap. */
+#define DEBUG_CHECK_BYTES_PER_OP (64UL * 1024)
+
 /*
- * With PTM_DEBUG >= 2, check the whole heap after a public operation
- * and abort at the first inconsistency, close to the operation that
- * caused it.  Compiled at every level so that it never rots; a no-op
- * (removed by the compiler) below level 2.
+ * Whether this operation is one to check after: every operation while
+ * the main heap is at most DEBUG_CHECK_BYTES_PER_OP, then one operation
+ * in system_mem / DEBUG_CHECK_BYTES_PER_OP, so that a program building
+ * a heap of n chunks costs O(n) walks of it rather than O(n) per call.
+ */
+static bool debug_check_due(void)
+{
+	static unsigned long ops;
+	size_t every =
+		__atomic_load_n(&main_arena.system_mem, __ATOMIC_RELAXED) /
+		DEBUG_CHECK_BYTES_PER_OP;
+
+	return every <= 1 ||
+	       __atomic_fetch_add(&ops, 1, __ATOMIC_RELAXED) % every == 0;
+}
+
+/*
+ * With PTM_DEBUG >= 2, check the whole heap after public operations
+ * (all of them on small heaps, see debug_check_due()) and abort at the
+ * first inconsistency, close to the operation that caused it.  Compiled
+ * at every level so that it never rots; a no-op (removed by the
+ * compiler) below level 2.
  */
 void debug_check_after_op(void)
 {
 	static const char msg[] =
 		"ptm: heap check failed after an operation (PTM_DEBUG >= 2)\n";
 
-	if (PTM_DEBUG >= 2 && check_heap_all() != 0) {
+	if (PTM_DEBUG >= 2 && debug_check_due() && check_heap_all() != 0) {
 		os_write_stderr(msg, sizeof(msg) - 1);
 		os_abort();
 	}
