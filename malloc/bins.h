@@ -40,11 +40,18 @@ static inline unsigned int smallbin_index(size_t sz)
 	return (unsigned int)(sz >> 3) + SMALLBIN_CORRECTION;
 }
 
-/* Large bin index with SIZE_SZ 4 and 8-byte alignment (i386, glibc 2.17). */
-static inline unsigned int largebin_index_32(size_t sz)
+/*
+ * The large-bin ladder shared by every geometry: 64-byte steps up to a
+ * first limit (@first_limit 64-byte units, numbered from @first_base),
+ * then 512-byte, 4 KiB, 32 KiB and 256 KiB steps, and everything from
+ * 512 KiB in bin 126.  Only the first rung differs between the ports.
+ */
+static inline unsigned int largebin_index_ladder(size_t sz,
+						 unsigned int first_limit,
+						 unsigned int first_base)
 {
-	if ((sz >> 6) <= 38)
-		return 56 + (unsigned int)(sz >> 6);
+	if ((sz >> 6) <= first_limit)
+		return first_base + (unsigned int)(sz >> 6);
 	if ((sz >> 9) <= 20)
 		return 91 + (unsigned int)(sz >> 9);
 	if ((sz >> 12) <= 10)
@@ -54,41 +61,24 @@ static inline unsigned int largebin_index_32(size_t sz)
 	if ((sz >> 18) <= 2)
 		return 124 + (unsigned int)(sz >> 18);
 	return 126;
+}
+
+/* Large bin index with SIZE_SZ 4 and 8-byte alignment (i386, glibc 2.17). */
+static inline unsigned int largebin_index_32(size_t sz)
+{
+	return largebin_index_ladder(sz, 38, 56);
 }
 
 /* Large bin index with SIZE_SZ 4 and 16-byte alignment (i386, 2.26+). */
 static inline unsigned int largebin_index_32_big(size_t sz)
 {
-	if ((sz >> 6) <= 45)
-		return 49 + (unsigned int)(sz >> 6);
-	if ((sz >> 9) <= 20)
-		return 91 + (unsigned int)(sz >> 9);
-	if ((sz >> 12) <= 10)
-		return 110 + (unsigned int)(sz >> 12);
-	if ((sz >> 15) <= 4)
-		return 119 + (unsigned int)(sz >> 15);
-	if ((sz >> 18) <= 2)
-		return 124 + (unsigned int)(sz >> 18);
-	return 126;
+	return largebin_index_ladder(sz, 45, 49);
 }
 
-/*
- * Large bin index with SIZE_SZ 8: 64-byte steps up to 3 KiB, then 512,
- * 4 KiB, 32 KiB and 256 KiB steps, everything from 512 KiB in bin 126.
- */
+/* Large bin index with SIZE_SZ 8 (x86_64): 64-byte steps up to 3 KiB. */
 static inline unsigned int largebin_index_64(size_t sz)
 {
-	if ((sz >> 6) <= 48)
-		return 48 + (unsigned int)(sz >> 6);
-	if ((sz >> 9) <= 20)
-		return 91 + (unsigned int)(sz >> 9);
-	if ((sz >> 12) <= 10)
-		return 110 + (unsigned int)(sz >> 12);
-	if ((sz >> 15) <= 4)
-		return 119 + (unsigned int)(sz >> 15);
-	if ((sz >> 18) <= 2)
-		return 124 + (unsigned int)(sz >> 18);
-	return 126;
+	return largebin_index_ladder(sz, 48, 48);
 }
 
 /* The large bin of a chunk size on this architecture. */
