@@ -7,8 +7,8 @@
  * Entry points:
  *   ptm_debug_check_heap()  public: check every arena, return the count.
  *   check_heap_all()        the same without the initialisation.
- *   debug_check_after_op()  PTM_DEBUG >= 2: check after every public
- *                           operation and abort on the first problem.
+ *   debug_check_heap_after_op()  PTM_DEBUG >= 2: check after public
+ *                           operations and abort on the first problem.
  *
  * Every violation is one line on stderr, written without allocating:
  *   ptm: heap check: chunk 0x... size 0x... : what is wrong
@@ -705,16 +705,16 @@ static bool debug_check_due(void)
 /*
  * With PTM_DEBUG >= 2, check the whole heap after public operations
  * (all of them on small heaps, see debug_check_due()) and abort at the
- * first inconsistency, close to the operation that caused it.  Compiled
- * at every level so that it never rots; a no-op (removed by the
- * compiler) below level 2.
+ * first inconsistency, close to the operation that caused it.  Called
+ * through debug_check_after_op() (internal.h), which compiles to nothing
+ * below level 2.
  */
-void debug_check_after_op(void)
+void debug_check_heap_after_op(void)
 {
 	static const char msg[] =
 		"ptm: heap check failed after an operation (PTM_DEBUG >= 2)\n";
 
-	if (PTM_DEBUG >= 2 && debug_check_due() && check_heap_all() != 0) {
+	if (debug_check_due() && check_heap_all() != 0) {
 		os_write_stderr(msg, sizeof(msg) - 1);
 		os_abort();
 	}

@@ -347,7 +347,18 @@ pt_hidden void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m);
 
 /* malloc/consistency.c */
 pt_hidden int check_heap_all(void);
-pt_hidden void debug_check_after_op(void);
+pt_hidden void debug_check_heap_after_op(void);
+
+/*
+ * Debug builds (PTM_DEBUG >= 2) check the heap after public operations;
+ * in other builds the constant condition removes the call, so the fast
+ * paths of malloc and free carry nothing for it.
+ */
+static inline void debug_check_after_op(void)
+{
+	if (PTM_DEBUG >= 2)
+		debug_check_heap_after_op();
+}
 
 /* arena/arena.c */
 pt_hidden struct malloc_state *arena_get(size_t bytes);
