@@ -13,64 +13,57 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#define MAX_KEYS 64
+#include "programs/exp_run.h"
 
-/**
- * struct figures - the "KEY VALUE" lines a helper program printed.
- * @n: number of lines.
- * @key: their keys.
- * @value: their values.
- */
-struct figures {
-	int n;
-	char key[MAX_KEYS][32];
-	long value[MAX_KEYS];
-};
-
-/* Run sysmalloc_edge with @a1 and @a2 (may be NULL) and parse its output. */
-static void run_edge(const char *a1, const char *a2, struct figures *f)
+/* Run "sysmalloc_edge @args"; its output, after checking it exited 0. */
+static void run_edge(const char *args, struct exp_result *res)
 {
-	char path[512];
-	char cmd[600];
-	FILE *out;
-	int status;
+	char cmd[128];
 
-	snprintf(path, sizeof(path), "%s/sysmalloc_edge", PTM_PROGRAMS_DIR);
-	snprintf(cmd, sizeof(cmd), "%s %s %s", path, a1, a2 ? a2 : "");
-	out = popen(cmd, "r");
-	cr_assert(ne(ptr, out, NULL));
-	f->n = 0;
-	while (f->n < MAX_KEYS &&
-	       fscanf(out, "%31s %ld", f->key[f->n], &f->value[f->n]) == 2)
-		f->n++;
-	status = pclose(out);
-	cr_assert(eq(int, status, 0), "%s exited with status %d", cmd, status);
+	snprintf(cmd, sizeof(cmd), "sysmalloc_edge %s", args);
+	exp_run(cmd, false, res);
+	cr_assert(res->ok, "%s: wait status %d", cmd, res->status);
 }
 
 /* The value of @key, failing the test when it is missing. */
-static long fig(const struct figures *f, const char *key)
+static long fig(const struct exp_result *res, const char *key)
 {
-	for (int i = 0; i < f->n; i++)
-		if (strcmp(f->key[i], key) == 0)
-			return f->value[i];
-	cr_fatal("figure %s missing", key);
-	return 0;
+	long long v;
+
+	if (!exp_key(res->out, key, &v))
+		cr_fatal("figure %s missing", key);
+	return (long)v;
 }
 
-#define expect_fig(f, key, want) \
-	cr_expect(eq(long, fig(f, key), (long)(want)), "%s", key)
+#define expect_fig(res, key, want) \
+	cr_expect(eq(long, fig(res, key), (long)(want)), "%s", key)
+
+/* Every ".check" figure is 0 and the foreign area was never written. */
+static void expect_clean(const struct exp_result *res)
+{
+	cr_expect(eq(ptr, (void *)exp_key_text(res->out, "foreign.clobbered"),
+		     NULL),
+		  "the foreign sbrk area was overwritten");
+	for (const char *l = res->out; l != NULL && *l != '\0';) {
+		const char *sp = strchr(l, ' ');
+
+		if (sp != NULL && sp - l > 6 &&
+		    strncmp(sp - 6, ".check", 6) == 0)
+			cr_expect(eq(long, strtol(sp + 1, NULL, 10), 0), "%.*s",
+				  (int)(sp - l), l);
+		l = strchr(l, '\n');
+		if (l != NULL)
+			l++;
+	}
+}
 
 Test(sysmalloc, foreign_sbrk_page)
 {
-	struct figures f;
+	struct exp_result f;
 
-	run_edge("foreign", "4096", &f);
+	run_edge("foreign 4096", &f);
 	expect_fig(&f, "a.brk", 0x21000);
 	expect_fig(&f, "a.arena", 135168);
 	/* The quirk described at the top of this file. */
@@ -89,20 +82,16 @@ Test(sysmalloc, foreign_sbrk_page)
 	expect_fig(&f, "trim.brk", 0x23000);
 	expect_fig(&f, "trim.arena", 143360);
 	expect_fig(&f, "trim.keepcost", 4096);
-	for (int i = 0; i < f.n; i++) {
-		cr_expect(strcmp(f.key[i], "foreign.clobbered") != 0,
-			  "the foreign sbrk area was overwritten");
-		if (strstr(f.key[i], ".check"))
-			cr_expect(eq(long, f.value[i], 0), "%s", f.key[i]);
-	}
+	expect_clean(&f);
+	exp_result_free(&f);
 }
 
 Test(sysmalloc, foreign_sbrk_misaligned)
 {
-	struct figures f;
+	struct exp_result f;
 
 	/* A foreign break end that is not even 16-byte aligned. */
-	run_edge("foreign", "4097", &f);
+	run_edge("foreign 4097", &f);
 	expect_fig(&f, "b.null", 1);
 	expect_fig(&f, "b.brk", 0x43000);
 	expect_fig(&f, "b.arena", 274432);
@@ -112,13 +101,15 @@ Test(sysmalloc, foreign_sbrk_misaligned)
 	expect_fig(&f, "trim.brk", 0x23000);
 	expect_fig(&f, "trim.keepcost", 4080);
 	expect_fig(&f, "trim.check", 0);
+	expect_clean(&f);
+	exp_result_free(&f);
 }
 
 Test(sysmalloc, brk_blocked_falls_back_to_mmap)
 {
-	struct figures f;
+	struct exp_result f;
 
-	run_edge("blocked", NULL, &f);
+	run_edge("blocked", &f);
 	expect_fig(&f, "wall", 1);
 	/*
 	 * brk fails, so 1 MiB (MMAP_AS_MORECORE_SIZE, more than the
@@ -140,4 +131,6 @@ Test(sysmalloc, brk_blocked_falls_back_to_mmap)
 	expect_fig(&f, "free.arena", 1183744);
 	expect_fig(&f, "free.uordblks", 32);
 	expect_fig(&f, "free.check", 0);
+	expect_clean(&f);
+	exp_result_free(&f);
 }
