@@ -31,6 +31,7 @@
 
 #include "arena_util.h"
 #include "harness.h"
+#include "programs/exp_run.h"
 
 /* The simulated break where the main arena's heap starts. */
 static char *brk0;
@@ -751,21 +752,6 @@ static void thread_lines_between_markers(struct text *out, const char *log)
 	cr_fail("no end marker");
 }
 
-/* The whole file @path, NUL-terminated, in memory from the C library. */
-static char *read_whole_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
-
-	cr_assert(ne(ptr, fp, NULL));
-	n = getdelim(&buf, &len, '\0', fp);
-	cr_assert(gt(long, (long)n, 0L));
-	fclose(fp);
-	return buf;
-}
-
 /*
  * On the real break, strace -f sees exactly the calls of the library's
  * own trace for the second thread's three allocations (the reservation,
@@ -793,7 +779,8 @@ Test(arena, real_strace_agrees)
 	run_quietly(argv);
 	text_read_fd(&ours, fd);
 	close(fd);
-	log = read_whole_file(log_path);
+	log = exp_slurp(log_path);
+	cr_assert(ne(ptr, log, NULL));
 	unlink(log_path);
 	unlink(trace_path);
 
