@@ -46,8 +46,10 @@ Test(dropin, probe_sees_this_allocator)
 	struct dr_result r;
 
 	run_prog("dropin_probe", "probe", NULL, NULL, true, &r);
-	/* All 17 standard names resolve to the ptm_ function. */
-	cr_expect(eq(i64, dr_key(&r, "aliases"), 17));
+	/* All 19 standard names resolve to the ptm_ function... */
+	cr_expect(eq(i64, dr_key(&r, "aliases"), 19));
+	/* ...and so do glibc's 9 public __libc_ entry points. */
+	cr_expect(eq(i64, dr_key(&r, "libc_aliases"), 9));
 	cr_expect(eq(i64, dr_key(&r, "in_heap"), 1));
 	cr_expect(eq(i64, dr_key(&r, "mallinfo_equal"), 1));
 	cr_expect(gt(i64, dr_key(&r, "uordblks"), 0));
@@ -282,7 +284,13 @@ Test(dropin, elf_tls_and_flags)
 	munmap((void *)im.base, im.size);
 }
 
-/* The standard names of the C and glibc malloc API the library exports. */
+/*
+ * The standard names of the C and glibc malloc API the library exports,
+ * <mcheck.h>'s mtrace and muntrace included, then the __libc_ entry
+ * points of glibc 2.36's libc.so.6 (default-version symbols; not the
+ * compat-only cfree or hook variables, nor the GLIBC_PRIVATE
+ * __libc_reallocarray).
+ */
 static const char *const std_names[] = {
 	"malloc",
 	"free",
@@ -301,6 +309,17 @@ static const char *const std_names[] = {
 	"mallinfo2",
 	"malloc_stats",
 	"malloc_info",
+	"mtrace",
+	"muntrace",
+	"__libc_malloc",
+	"__libc_free",
+	"__libc_calloc",
+	"__libc_realloc",
+	"__libc_memalign",
+	"__libc_valloc",
+	"__libc_pvalloc",
+	"__libc_mallinfo",
+	"__libc_mallopt",
 };
 
 /* Whether @name is one of std_names. */
@@ -313,7 +332,7 @@ static bool is_std_name(const char *name)
 }
 
 /*
- * The dynamic symbol table defines the 17 standard names and otherwise
+ * The dynamic symbol table defines the 28 standard names and otherwise
  * only ptm_ names: nothing internal can clash with a program's symbols.
  */
 Test(dropin, elf_exports)
@@ -344,7 +363,7 @@ Test(dropin, elf_exports)
 			other++;
 		}
 	}
-	cr_expect(eq(int, std, 17));
+	cr_expect(eq(int, std, 28));
 	cr_expect(eq(int, other, 0));
 	munmap((void *)im.base, im.size);
 }

@@ -8,6 +8,9 @@
  * each call, which addr2line must give for the caller address of the
  * line), then feeds it to glibc's own mtrace script (Debian package
  * libc-devtools), whose report and exit status are asserted whole.
+ * dropin_standard_names runs harness/programs/dropin_mtrace, which calls
+ * mtrace() and muntrace() by their standard names, on the drop-in and on
+ * glibc's own tracer, and compares the two traces.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -80,27 +83,41 @@ static void remove_trace(void)
 TestSuite(mtrace, .fini = remove_trace);
 
 /*
- * The next trace line must be "@ PROG:[0xREL] @op @addr[ @size]", with
- * REL at line @line of mtrace_prog.c.  Returns REL in @rel when asked.
+ * The next trace line must be "@ @prog:[0xREL] @op @addr[ @size]", with
+ * REL at line @line of harness/programs/@src.  The line, split, into @l.
+ */
+static void expect_event_of(const char *prog, const char *src,
+			    const char **cursor, const char *op,
+			    const char *addr, const char *size, int line,
+			    struct mt_line *l)
+{
+	char text[4400], pos[4400];
+
+	cr_assert(mt_next_line(cursor, text, sizeof(text)),
+		  "trace ends before '%s %s'", op, addr);
+	cr_assert(mt_parse(text, l), "malformed trace line '%s'", text);
+	cr_expect(eq(str, l->file, (char *)prog), "caller object in '%s'",
+		  text);
+	cr_expect(eq(str, l->op, (char *)op), "operation in '%s'", text);
+	cr_expect(eq(str, l->addr, (char *)addr), "address in '%s'", text);
+	cr_expect(eq(str, l->size, (char *)(size != NULL ? size : "")),
+		  "size in '%s'", text);
+	mt_addr2line(prog, l->rel, pos, sizeof(pos));
+	cr_expect(mt_is_src_line(pos, src, line),
+		  "caller %s of '%s' is %s, not %s:%d", l->rel, text, pos, src,
+		  line);
+}
+
+/*
+ * expect_event_of() for mtrace_prog.  Returns REL in @rel when asked.
  */
 static void expect_event(const char **cursor, const char *op, const char *addr,
 			 const char *size, int line, char *rel)
 {
-	char text[4400], pos[4400];
-	struct mt_line l;
+	static struct mt_line l;
 
-	cr_assert(mt_next_line(cursor, text, sizeof(text)),
-		  "trace ends before '%s %s'", op, addr);
-	cr_assert(mt_parse(text, &l), "malformed trace line '%s'", text);
-	cr_expect(eq(str, l.file, MT_PROG), "caller object in '%s'", text);
-	cr_expect(eq(str, l.op, (char *)op), "operation in '%s'", text);
-	cr_expect(eq(str, l.addr, (char *)addr), "address in '%s'", text);
-	cr_expect(eq(str, l.size, (char *)(size != NULL ? size : "")),
-		  "size in '%s'", text);
-	mt_addr2line(MT_PROG, l.rel, pos, sizeof(pos));
-	cr_expect(mt_is_prog_line(pos, line),
-		  "caller %s of '%s' is %s, not mtrace_prog.c:%d", l.rel, text,
-		  pos, line);
+	expect_event_of(MT_PROG, "mtrace_prog.c", cursor, op, addr, size, line,
+			&l);
 	if (rel != NULL)
 		strcpy(rel, l.rel);
 }
@@ -411,4 +428,101 @@ Test(mtrace, threads)
 	expect_end_of_trace(c);
 	cr_expect(le(int, events, 4000));
 	cr_expect(gt(int, events, 0));
+}
+
+/* ---- mtrace() and muntrace() by their standard names ---------------- */
+
+#define DM_PROG PTM_PROGRAMS_DIR "/dropin_mtrace"
+#define DM_SRC "dropin_mtrace.c"
+/* The events of one run of dropin_mtrace. */
+#define DM_EVENTS 6
+
+/*
+ * Run dropin_mtrace under MALLOC_TRACE=<a fresh file>, preloading
+ * @preload (nothing when NULL); it must exit 0.  Reads notes and trace.
+ */
+static void run_dropin_mtrace(const char *preload)
+{
+	char env_trace[128], env_preload[4200];
+	char *argv[] = { DM_PROG, NULL };
+	char *envp[4] = { "LC_ALL=C", env_trace, NULL, NULL };
+	int status;
+
+	remove_trace();
+	make_trace_path();
+	snprintf(env_trace, sizeof(env_trace), "MALLOC_TRACE=%s", trace_path);
+	if (preload != NULL) {
+		snprintf(env_preload, sizeof(env_preload), "LD_PRELOAD=%s",
+			 preload);
+		envp[2] = env_preload;
+	}
+	status = mt_run(argv, envp, prog_out, sizeof(prog_out));
+	cr_assert(eq(int, status, 0), "dropin_mtrace: status %#x, output:\n%s",
+		  status, prog_out);
+	nnotes = mt_notes(prog_out, notes, MT_MAX_NOTES);
+	cr_assert(eq(int, nnotes, 5), "%s", prog_out);
+	cr_assert(read_trace(), "no trace file %s", trace_path);
+}
+
+/*
+ * The trace of the last run of dropin_mtrace must be exactly, line by
+ * line: "= Start", malloc(10), malloc(200), realloc to 3000 ("<" old,
+ * ">" new), two frees, "= End", every address the one the program saw
+ * and every caller its line of dropin_mtrace.c.  The events into @l.
+ */
+static void expect_dropin_trace(struct mt_line l[DM_EVENTS])
+{
+	const char *c = trace;
+
+	expect_text(&c, "= Start");
+	expect_event_of(DM_PROG, DM_SRC, &c, "+", note_addr(0, "malloc"), "0xa",
+			notes[0].line, &l[0]);
+	expect_event_of(DM_PROG, DM_SRC, &c, "+", note_addr(1, "malloc"),
+			"0xc8", notes[1].line, &l[1]);
+	expect_event_of(DM_PROG, DM_SRC, &c, "<", notes[1].addr, NULL,
+			notes[2].line, &l[2]);
+	expect_event_of(DM_PROG, DM_SRC, &c, ">", note_addr(2, "realloc"),
+			"0xbb8", notes[2].line, &l[3]);
+	expect_event_of(DM_PROG, DM_SRC, &c, "-", note_addr(3, "free"), NULL,
+			notes[3].line, &l[4]);
+	cr_expect(eq(str, notes[3].addr, notes[0].addr));
+	expect_event_of(DM_PROG, DM_SRC, &c, "-", note_addr(4, "free"), NULL,
+			notes[4].line, &l[5]);
+	cr_expect(eq(str, notes[4].addr, notes[2].addr));
+	expect_text(&c, "= End");
+	expect_end_of_trace(c);
+}
+
+/*
+ * The drop-in exports mtrace and muntrace: a program that calls them by
+ * their standard names under LD_PRELOAD=build/libptmalloc.so is traced
+ * by this allocator, in the format of glibc 2.36's own tracer
+ * (libc_malloc_debug.so.0, preloaded in a first run of the same
+ * program): the same lines, with the same callers, sizes and
+ * operations; only the block addresses differ.  Without either library
+ * glibc's mtrace() is a stub and the file stays empty.
+ */
+Test(mtrace, dropin_standard_names)
+{
+	static struct mt_line glibc_lines[DM_EVENTS], ours[DM_EVENTS];
+
+	run_dropin_mtrace("libc_malloc_debug.so.0");
+	expect_dropin_trace(glibc_lines);
+
+	run_dropin_mtrace(PTM_PROGRAMS_DIR "/../../libptmalloc.so");
+	expect_dropin_trace(ours);
+	for (int i = 0; i < DM_EVENTS; i++) {
+		cr_expect(eq(str, ours[i].rel, glibc_lines[i].rel),
+			  "caller of event %d", i);
+		cr_expect(eq(str, ours[i].op, glibc_lines[i].op));
+		cr_expect(eq(str, ours[i].size, glibc_lines[i].size));
+	}
+	cr_expect(eq(int,
+		     exit_code(mt_run_script(DM_PROG, trace_path, script_out,
+					     sizeof(script_out))),
+		     0));
+	cr_expect(eq(str, script_out, "No memory leaks.\n"));
+
+	run_dropin_mtrace(NULL);
+	cr_expect(eq(str, trace, ""), "glibc's stub traced: '%s'", trace);
 }

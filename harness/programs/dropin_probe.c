@@ -6,7 +6,9 @@
  *
  *	dropin_probe probe
  *		aliases		standard names whose global definition is
- *				the ptm_ function of the same name (17)
+ *				the ptm_ function of the same name (19)
+ *		libc_aliases	glibc's __libc_NAME entry points whose
+ *				global definition is ptm_NAME (9)
  *		in_heap		a malloc(100) lies in the library's heap
  *		mallinfo_equal	mallinfo2() == ptm_mallinfo2(), field by field
  *		uordblks	that mallinfo2's in-use bytes (> 0)
@@ -54,7 +56,32 @@ static const char *const std_names[] = {
 	"mallinfo2",
 	"malloc_stats",
 	"malloc_info",
+	"mtrace",
+	"muntrace",
 };
+
+/* The NAMEs whose __libc_NAME the drop-in exports as ptm_NAME. */
+static const char *const libc_names[] = {
+	"malloc", "free",    "calloc",	 "realloc", "memalign",
+	"valloc", "pvalloc", "mallinfo", "mallopt",
+};
+
+/* How many of the @n names @prefix NAME (NAME in @names) are ptm_NAME. */
+static int count_aliases(const char *prefix, const char *const *names, size_t n)
+{
+	char std[64], ptm[64];
+	int aliases = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		void *s;
+
+		snprintf(std, sizeof(std), "%s%s", prefix, names[i]);
+		snprintf(ptm, sizeof(ptm), "ptm_%s", names[i]);
+		s = dlsym(RTLD_DEFAULT, std);
+		aliases += s != NULL && s == dlsym(RTLD_DEFAULT, ptm);
+	}
+	return aliases;
+}
 
 /* Print the two keys every mode ends with. */
 static void put_final_checks(void)
@@ -69,16 +96,13 @@ static int mode_probe(void)
 		(dropin_mallinfo2_fn)dropin_sym(RTLD_DEFAULT, "ptm_mallinfo2");
 	volatile char *p = malloc(100);
 	struct mallinfo2 a, b;
-	int aliases = 0;
-	char ptm[64];
 
-	for (size_t i = 0; i < sizeof(std_names) / sizeof(*std_names); i++) {
-		void *s = dlsym(RTLD_DEFAULT, std_names[i]);
-
-		snprintf(ptm, sizeof(ptm), "ptm_%s", std_names[i]);
-		aliases += s != NULL && s == dlsym(RTLD_DEFAULT, ptm);
-	}
-	dropin_put("aliases", aliases);
+	dropin_put("aliases",
+		   count_aliases("", std_names,
+				 sizeof(std_names) / sizeof(*std_names)));
+	dropin_put("libc_aliases",
+		   count_aliases("__libc_", libc_names,
+				 sizeof(libc_names) / sizeof(*libc_names)));
 	p[99] = 1;
 	dropin_put("in_heap", dropin_in_main_heap(RTLD_DEFAULT, (void *)p));
 	a = mallinfo2();

@@ -11,6 +11,8 @@
  *	mt_parse()	split one trace line into caller, operation,
  *			address and size
  *	mt_addr2line()	the FILE:LINE of an address of a program
+ *	mt_is_src_line()	whether that is a given line of a program's
+ *			source
  */
 #ifndef PTM_MTRACE_RUN_H
 #define PTM_MTRACE_RUN_H
@@ -229,18 +231,27 @@ static inline void mt_addr2line(const char *prog, const char *rel, char *buf,
 
 /*
  * Whether the source position @pos ("FILE:LINE") is line @line of
- * mtrace_prog.c.
+ * harness/programs/@src.
  */
-static inline bool mt_is_prog_line(const char *pos, int line)
+static inline bool mt_is_src_line(const char *pos, const char *src, int line)
 {
-	char want[64];
+	char want[128];
 	size_t n, w;
 
-	snprintf(want, sizeof(want), "harness/programs/mtrace_prog.c:%d", line);
+	snprintf(want, sizeof(want), "harness/programs/%s:%d", src, line);
 	n = strlen(pos);
 	w = strlen(want);
 	return n >= w && strcmp(pos + n - w, want) == 0 &&
 	       (n == w || pos[n - w - 1] == '/');
+}
+
+/*
+ * Whether the source position @pos ("FILE:LINE") is line @line of
+ * mtrace_prog.c.
+ */
+static inline bool mt_is_prog_line(const char *pos, int line)
+{
+	return mt_is_src_line(pos, "mtrace_prog.c", line);
 }
 
 /*
