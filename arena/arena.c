@@ -42,7 +42,7 @@ struct malloc_state main_arena = {
 };
 
 /* The arena of the calling thread; NULL until its first allocation. */
-static __thread struct malloc_state *thread_arena;
+__thread struct malloc_state *thread_arena;
 
 /* Lock 2 of the lock order: the arena list and narenas. */
 static struct ptm_mutex list_lock = PTM_MUTEX_INITIALIZER;
@@ -51,7 +51,7 @@ static struct ptm_mutex list_lock = PTM_MUTEX_INITIALIZER;
 static struct ptm_mutex free_list_lock = PTM_MUTEX_INITIALIZER;
 
 /* Debug builds: arena mutexes held by the calling thread. */
-static __thread int arena_locks_held;
+__thread int arena_locks_held;
 
 /* Arenas that no thread uses, most recently freed first. */
 static struct malloc_state *free_list;
@@ -65,30 +65,16 @@ static bool multi_threaded;
 /* Runs the thread-exit cleanup for threads that have an arena. */
 static pthread_key_t exit_key;
 
-/* Lock @av. */
-void arena_lock(struct malloc_state *av)
-{
-	lock_acquire(&av->mutex);
-	if (PTM_DEBUG >= 1)
-		arena_locks_held++;
-}
-
 /* Lock @av if it is free; true on success. */
 static bool arena_trylock(struct malloc_state *av)
 {
+	if (single_threaded())
+		return true;
 	if (!lock_try(&av->mutex))
 		return false;
 	if (PTM_DEBUG >= 1)
 		arena_locks_held++;
 	return true;
-}
-
-/* Unlock @av. */
-void arena_unlock(struct malloc_state *av)
-{
-	if (PTM_DEBUG >= 1)
-		arena_locks_held--;
-	lock_release(&av->mutex);
 }
 
 /* Take list_lock, checking the lock order in debug builds. */
@@ -298,18 +284,11 @@ static struct malloc_state *arena_get2(size_t bytes, struct malloc_state *avoid)
 }
 
 /*
- * The arena the calling thread allocates @bytes from, returned locked.
- * The first call of a thread other than the first one picks an arena
- * for it.  NULL only when no arena at all can be had.
+ * arena_get() for a thread that has no arena yet: the process now has
+ * more than one thread; pick one for it (returned locked).
  */
-struct malloc_state *arena_get(size_t bytes)
+struct malloc_state *arena_get_first(size_t bytes)
 {
-	struct malloc_state *av = thread_arena;
-
-	if (likely(av != NULL)) {
-		arena_lock(av);
-		return av;
-	}
 	__atomic_store_n(&multi_threaded, true, __ATOMIC_RELAXED);
 	return arena_get2(bytes, NULL);
 }
@@ -327,14 +306,6 @@ struct malloc_state *arena_get_retry(struct malloc_state *av, size_t bytes)
 		return &main_arena;
 	}
 	return arena_get2(bytes, av);
-}
-
-/* The arena owning the heap chunk @p. */
-struct malloc_state *arena_for_chunk(const struct malloc_chunk *p)
-{
-	if (!chunk_non_main_arena(p))
-		return &main_arena;
-	return heap_for_ptr(p)->ar_ptr;
 }
 
 /* fork.c: hold and release list_lock around fork(). */

@@ -73,6 +73,8 @@ pt_hidden int grow_heap(struct heap_info *h, long diff);
 pt_hidden int heap_trim(struct heap_info *heap, size_t pad);
 
 /* arena/arena.c */
+pt_hidden extern __thread struct malloc_state *thread_arena;
+pt_hidden struct malloc_state *arena_get_first(size_t bytes);
 pt_hidden struct malloc_state *arena_get_retry(struct malloc_state *av,
 					       size_t bytes);
 pt_hidden bool arena_multi_threaded(void);
@@ -80,6 +82,30 @@ pt_hidden void arena_init(void);
 pt_hidden void arena_fork_lock_list(void);
 pt_hidden void arena_fork_unlock_list(void);
 pt_hidden void arena_fork_reset_child(void);
+
+/*
+ * The arena the calling thread allocates @bytes from, returned locked.
+ * A thread's first call picks one for it.  NULL only when no arena at
+ * all can be had.
+ */
+static inline struct malloc_state *arena_get(size_t bytes)
+{
+	struct malloc_state *av = thread_arena;
+
+	if (likely(av != NULL)) {
+		arena_lock(av);
+		return av;
+	}
+	return arena_get_first(bytes);
+}
+
+/* The arena owning the heap chunk @p. */
+static inline struct malloc_state *arena_for_chunk(const struct malloc_chunk *p)
+{
+	if (!chunk_non_main_arena(p))
+		return &main_arena;
+	return heap_for_ptr(p)->ar_ptr;
+}
 
 /* arena/fork.c */
 pt_hidden void arena_fork_init(void);

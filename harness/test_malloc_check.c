@@ -319,7 +319,12 @@ Test(malloc_check, dropin_report_does_not_deadlock, .timeout = 60)
 	cr_assert(ne(ptr, (void *)rest, NULL));
 	cr_assert(ne(ptr, (void *)report_context_end(rest, 3), NULL),
 		  "bad sections: %s", rest);
-	cr_assert(ne(ptr, strstr(rest, "libptmalloc.so(ptm_free+0x"), NULL));
+	/*
+	 * A frame of the library: free() jumps to its internal functions
+	 * (tail calls), which have no dynamic symbol, as glibc's own
+	 * backtraces show "libc.so.6(+0x...)" for _int_free.
+	 */
+	cr_assert(ne(ptr, strstr(rest, "/libptmalloc.so(+0x"), NULL));
 	cr_assert(ne(ptr, strstr(rest, "libgcc_s.so.1"), NULL));
 }
 

@@ -18,40 +18,60 @@
  *
  * Mmapped chunks never get here: ptm_free() unmaps them itself.
  */
+#include <errno.h>
 #include <stdint.h>
 
 #include "../arena/arena.h"
 #include "internal.h"
 #include "tcache.h"
 
-/* Step 2: push @p onto its fast bin after glibc's sanity checks. */
-static void free_fast(struct malloc_state *av, struct malloc_chunk *p,
-		      size_t size)
+/*
+ * Step 2 proper: glibc's checks of @p (@size bytes) and its neighbour,
+ * then the push onto its fast bin.  Returns the message of a failed
+ * check (nothing pushed), or NULL.  @perturb: fill the chunk for
+ * M_PERTURB, at the point where glibc does.
+ */
+static pt_always_inline const char *fastbin_push(struct malloc_state *av,
+						 struct malloc_chunk *p,
+						 size_t size, bool perturb)
 {
-	struct malloc_chunk *next = chunk_at_offset(p, size);
+	size_t nexthead = chunk_size_nomask(chunk_at_offset(p, size));
 	unsigned int idx = fastbin_index(size);
 	struct malloc_chunk **fb = fastbin(av, idx);
 	struct malloc_chunk *old = *fb;
 
-	if (unlikely(chunk_size_nomask(next) <= CHUNK_HDR_SZ ||
-		     chunk_size(next) >= av->system_mem)) {
-		malloc_corruption("free(): invalid next size (fast)",
-				  chunk2mem(p));
-		return;
-	}
-	free_perturb(chunk2mem(p), size - CHUNK_HDR_SZ);
+	if (unlikely(nexthead <= CHUNK_HDR_SZ ||
+		     (nexthead & ~SIZE_BITS) >= av->system_mem))
+		return "free(): invalid next size (fast)";
+	if (perturb)
+		free_perturb(chunk2mem(p), size - CHUNK_HDR_SZ);
 	av->have_fastchunks = 1;
-	if (unlikely(old == p)) {
-		malloc_corruption("double free or corruption (fasttop)",
-				  chunk2mem(p));
-		return;
-	}
-	if (unlikely(old != NULL && fastbin_index(chunk_size(old)) != idx)) {
-		malloc_corruption("invalid fastbin entry (free)", chunk2mem(p));
-		return;
-	}
+	if (unlikely(old == p))
+		return "double free or corruption (fasttop)";
+	if (unlikely(old != NULL && fastbin_index(chunk_size(old)) != idx))
+		return "invalid fastbin entry (free)";
 	p->fd = old;
 	*fb = p;
+	return NULL;
+}
+
+/*
+ * Step 2 in general: under the arena lock (taken here unless
+ * @have_lock), with M_PERTURB honoured.
+ */
+static pt_noinline void free_fast_locked(struct malloc_state *av,
+					 struct malloc_chunk *p, size_t size,
+					 bool have_lock)
+{
+	const char *err;
+
+	if (!have_lock)
+		arena_lock(av);
+	err = fastbin_push(av, p, size, true);
+	if (unlikely(err != NULL))
+		malloc_corruption(err, chunk2mem(p));
+	if (!have_lock)
+		arena_unlock(av);
 }
 
 /*
@@ -119,11 +139,17 @@ static size_t free_merge(struct malloc_state *av, struct malloc_chunk *p,
 	return size;
 }
 
-/* Step 4: after a large free, consolidate and give memory back. */
+/*
+ * Step 4: after a large free, consolidate and give memory back.  The
+ * system calls may set errno, which free() must keep (glibc 2.33).
+ */
 static void free_trim(struct malloc_state *av)
 {
+	int saved_errno;
+
 	if (av->have_fastchunks)
 		malloc_consolidate(av);
+	saved_errno = errno;
 	if (av == &main_arena) {
 		if (chunk_size(av->top) >=
 		    __atomic_load_n(&mp_.trim_threshold, __ATOMIC_RELAXED))
@@ -131,55 +157,58 @@ static void free_trim(struct malloc_state *av)
 	} else {
 		heap_trim(heap_for_ptr(av->top), mp_.top_pad);
 	}
+	errno = saved_errno;
 }
 
-/*
- * Step 1a: put @p (@size bytes) in the calling thread's cache if it has
- * a list for that size with room.  Returns true when it did.
- */
-static bool free_to_tcache(struct malloc_chunk *p, size_t size)
+/* Steps 3 and 4 for a chunk @p (@size bytes) above the fast-bin limit. */
+static pt_noinline void free_normal(struct malloc_state *av,
+				    struct malloc_chunk *p, size_t size,
+				    bool have_lock)
 {
-	size_t tc_idx = csize2tidx(size);
-	struct tcache_entry *e = chunk2mem(p);
-
-	if (!tcache_has_bin(tc_idx))
-		return false;
-	if (unlikely(e->key == tcache_key))
-		tcache_double_free_check(e, tc_idx);
-	if (!tcache_room(tc_idx))
-		return false;
-	tcache_put(p, tc_idx);
-	return true;
-}
-
-/*
- * Free the heap chunk @p of arena @av.  @have_lock says whether the
- * caller already holds the arena lock (realloc and memalign free the
- * pieces they split off under it).
- */
-void int_free(struct malloc_state *av, struct malloc_chunk *p, bool have_lock)
-{
-	size_t size = chunk_size(p);
-
-	if (unlikely((uintptr_t)p > (uintptr_t)-size || misaligned_chunk(p))) {
-		malloc_corruption("free(): invalid pointer", chunk2mem(p));
-		return;
-	}
-	if (unlikely(size < MINSIZE || !aligned_ok(size))) {
-		malloc_corruption("free(): invalid size", chunk2mem(p));
-		return;
-	}
-	if (tcache != NULL && free_to_tcache(p, size))
-		return;
 	if (!have_lock)
 		arena_lock(av);
-	if (size <= get_max_fast()) {
-		free_fast(av, p, size);
-	} else if (free_normal_ok(av, p, chunk_at_offset(p, size))) {
+	if (free_normal_ok(av, p, chunk_at_offset(p, size))) {
 		free_perturb(chunk2mem(p), size - CHUNK_HDR_SZ);
 		if (free_merge(av, p, size) >= FASTBIN_CONSOLIDATION_THRESHOLD)
 			free_trim(av);
 	}
 	if (!have_lock)
 		arena_unlock(av);
+}
+
+/*
+ * Steps 2 to 4 for the heap chunk @p (@size bytes) of @av, which passed
+ * the checks of step 1 and was not cached.  @have_lock says whether the
+ * caller already holds the arena lock.  The common case, a fast chunk
+ * in a single-threaded process without M_PERTURB, makes no call.
+ */
+void free_to_arena(struct malloc_state *av, struct malloc_chunk *p, size_t size,
+		   bool have_lock)
+{
+	const char *err;
+
+	if (size > get_max_fast()) {
+		free_normal(av, p, size, have_lock);
+	} else if (single_threaded() && mp_.perturb_byte == 0) {
+		err = fastbin_push(av, p, size, false);
+		if (unlikely(err != NULL))
+			malloc_corruption(err, chunk2mem(p));
+	} else {
+		free_fast_locked(av, p, size, have_lock);
+	}
+}
+
+/*
+ * Free the heap chunk @p of arena @av.  @have_lock says whether the
+ * caller already holds the arena lock (realloc and memalign free the
+ * pieces they split off under it).  free() itself inlines the first
+ * steps and calls free_to_arena().
+ */
+void int_free(struct malloc_state *av, struct malloc_chunk *p, bool have_lock)
+{
+	size_t size = chunk_size(p);
+
+	if (!free_chunk_ok(p, size) || tcache_try_put(p, size))
+		return;
+	free_to_arena(av, p, size, have_lock);
 }

@@ -32,52 +32,67 @@
 #include "internal.h"
 #include "tcache.h"
 
+/* M_PERTURB: fill the @bytes handed out at @mem; returns @mem. */
+static pt_noinline void *perturb_out(void *mem, size_t bytes)
+{
+	alloc_perturb(mem, bytes);
+	return mem;
+}
+
 /* Hand out @victim for a request of @bytes: flags, perturbation. */
-static void *chunk_out(struct malloc_state *av, struct malloc_chunk *victim,
-		       size_t bytes)
+static inline void *chunk_out(struct malloc_state *av,
+			      struct malloc_chunk *victim, size_t bytes)
 {
 	void *mem = chunk2mem(victim);
 
 	if (av != &main_arena)
 		store_size_word(victim,
 				load_size_word(victim) | NON_MAIN_ARENA);
-	alloc_perturb(mem, bytes);
+	if (unlikely(mp_.perturb_byte))
+		return perturb_out(mem, bytes);
 	return mem;
 }
 
-/* Stage 1: pop the head of the fast bin of exactly @nb. */
-static struct malloc_chunk *malloc_fastbin(struct malloc_state *av, size_t nb)
+/*
+ * The checks of stage 1 on @victim, the head of fast bin @idx: the
+ * message of the first that fails, or NULL.
+ */
+static const char *fastbin_head_error(struct malloc_chunk *victim,
+				      unsigned int idx)
 {
-	unsigned int idx = fastbin_index(nb);
-	struct malloc_chunk **fb = fastbin(av, idx);
-	struct malloc_chunk *victim = *fb;
-
-	if (victim == NULL)
-		return NULL;
-	if (unlikely(misaligned_chunk(victim))) {
-		malloc_corruption(
-			"malloc(): unaligned fastbin chunk detected 2",
-			chunk2mem(victim));
-		return NULL;
-	}
+	if (misaligned_chunk(victim))
+		return "malloc(): unaligned fastbin chunk detected 2";
 	/* glibc checks the new head only on its multi-threaded path. */
-	if (unlikely(victim->fd != NULL && misaligned_chunk(victim->fd) &&
-		     arena_multi_threaded())) {
-		malloc_corruption("malloc(): unaligned fastbin chunk detected",
-				  chunk2mem(victim));
-		return NULL;
-	}
-	if (unlikely(fastbin_index(chunk_size(victim)) != idx)) {
-		malloc_corruption("malloc(): memory corruption (fast)",
-				  chunk2mem(victim));
-		return NULL;
-	}
+	if (victim->fd != NULL && misaligned_chunk(victim->fd) &&
+	    arena_multi_threaded())
+		return "malloc(): unaligned fastbin chunk detected";
+	if (fastbin_index(chunk_size(victim)) != idx)
+		return "malloc(): memory corruption (fast)";
+	return NULL;
+}
+
+/*
+ * A cheap test that @victim, the head of fast bin @idx, may fail a
+ * check of stage 1 (fastbin_head_error() says which, if any).
+ */
+static inline bool fastbin_head_suspect(struct malloc_chunk *victim,
+					unsigned int idx)
+{
+	uintptr_t bad = (uintptr_t)chunk2mem(victim) | (uintptr_t)victim->fd;
+
+	return unlikely(!aligned_ok(bad) ||
+			fastbin_index(chunk_size(victim)) != idx);
+}
+
+/* Stage 1: unlink @victim, the head of the fast bin @fb. */
+static inline void fastbin_pop(struct malloc_chunk **fb,
+			       struct malloc_chunk *victim)
+{
 	*fb = victim->fd;
-	return victim;
 }
 
 /* Stage 1, per-thread cache: move more chunks of the fast bin into it. */
-static void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
+static pt_noinline void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
 {
 	size_t tc_idx = csize2tidx(nb);
 	struct malloc_chunk **fb = fastbin(av, fastbin_index(nb));
@@ -120,7 +135,8 @@ static struct malloc_chunk *malloc_smallbin(struct malloc_state *av, size_t nb)
 }
 
 /* Stage 2, per-thread cache: move more chunks of the small bin into it. */
-static void tcache_stash_smallbin(struct malloc_state *av, size_t nb)
+static pt_noinline void tcache_stash_smallbin(struct malloc_state *av,
+					      size_t nb)
 {
 	size_t tc_idx = csize2tidx(nb);
 	struct malloc_chunk *bin = bin_at(av, smallbin_index(nb));
@@ -407,35 +423,17 @@ static struct malloc_chunk *malloc_from_bins(struct malloc_state *av, size_t nb,
 }
 
 /*
- * Allocate @bytes from the arena @av, whose lock the caller holds.
- * Returns the user pointer, or NULL with errno ENOMEM.
+ * Stages 3 to 9 for a chunk of @nb bytes (a request of @bytes) that no
+ * exact-size bin could serve.
  */
-void *int_malloc(struct malloc_state *av, size_t bytes)
+static pt_noinline void *malloc_general(struct malloc_state *av, size_t nb,
+					size_t bytes)
 {
 	struct unsorted_scan scan = { false, 0, false };
-	struct malloc_chunk *victim = NULL;
-	unsigned int idx;
+	unsigned int idx = bin_index(nb);
+	struct malloc_chunk *victim;
 	void *mem;
-	size_t nb;
 
-	if (!checked_request2size(bytes, &nb)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (nb <= get_max_fast()) {
-		victim = malloc_fastbin(av, nb);
-		if (victim != NULL && tcache != NULL)
-			tcache_stash_fastbin(av, nb);
-	}
-	if (victim == NULL && in_smallbin_range(nb)) {
-		victim = malloc_smallbin(av, nb);
-		if (victim != NULL && tcache != NULL)
-			tcache_stash_smallbin(av, nb);
-	}
-	if (victim != NULL)
-		return chunk_out(av, victim, bytes);
-
-	idx = bin_index(nb);
 	if (!in_smallbin_range(nb) && av->have_fastchunks)
 		malloc_consolidate(av);
 	for (;;) {
@@ -453,4 +451,88 @@ void *int_malloc(struct malloc_state *av, size_t bytes)
 	if (mem != NULL)
 		alloc_perturb(mem, bytes);
 	return mem;
+}
+
+/*
+ * Stage 1 with the per-thread cache on: after @victim, move more chunks
+ * of its fast bin into the cache, then hand @victim out.
+ */
+static pt_noinline void *fastbin_out_stashing(struct malloc_state *av,
+					      struct malloc_chunk *victim,
+					      size_t nb, size_t bytes)
+{
+	tcache_stash_fastbin(av, nb);
+	return chunk_out(av, victim, bytes);
+}
+
+/*
+ * Stage 1 when the head @victim of the fast bin of @nb bytes looked
+ * suspect: report the check that fails, which makes the request fail
+ * (glibc 2.17 returns NULL after the report); if none really does,
+ * take @victim as usual.
+ */
+static pt_noinline void *fastbin_out_checked(struct malloc_state *av,
+					     struct malloc_chunk *victim,
+					     size_t nb, size_t bytes)
+{
+	const char *err = fastbin_head_error(victim, fastbin_index(nb));
+
+	if (err != NULL) {
+		malloc_corruption(err, chunk2mem(victim));
+		return NULL;
+	}
+	fastbin_pop(fastbin(av, fastbin_index(nb)), victim);
+	if (tcache != NULL)
+		tcache_stash_fastbin(av, nb);
+	return chunk_out(av, victim, bytes);
+}
+
+/* Stages 2 to 9 for a chunk of @nb bytes (a request of @bytes). */
+static pt_noinline void *malloc_past_fastbins(struct malloc_state *av,
+					      size_t nb, size_t bytes)
+{
+	struct malloc_chunk *victim;
+
+	if (in_smallbin_range(nb)) {
+		victim = malloc_smallbin(av, nb);
+		if (victim != NULL) {
+			if (tcache != NULL)
+				tcache_stash_smallbin(av, nb);
+			return chunk_out(av, victim, bytes);
+		}
+	}
+	return malloc_general(av, nb, bytes);
+}
+
+/*
+ * Allocate @bytes from the arena @av, whose lock the caller holds.
+ * Returns the user pointer, or NULL with errno ENOMEM.  The fast-bin
+ * hit, the common case, makes no call.
+ */
+void *int_malloc(struct malloc_state *av, size_t bytes)
+{
+	struct malloc_chunk *victim;
+	size_t nb;
+
+	if (!checked_request2size(bytes, &nb)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (nb <= get_max_fast()) {
+		unsigned int idx = fastbin_index(nb);
+		struct malloc_chunk **fb = fastbin(av, idx);
+
+		victim = *fb;
+		if (victim != NULL) {
+			if (fastbin_head_suspect(victim, idx))
+				return fastbin_out_checked(av, victim, nb,
+							   bytes);
+			fastbin_pop(fb, victim);
+			if (tcache != NULL)
+				return fastbin_out_stashing(av, victim, nb,
+							    bytes);
+			return chunk_out(av, victim, bytes);
+		}
+	}
+	return malloc_past_fastbins(av, nb, bytes);
 }

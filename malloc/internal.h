@@ -15,7 +15,9 @@
 #include <malloc.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/single_threaded.h>
 
 #include "bins.h"
 #include "chunk.h"
@@ -266,6 +268,8 @@ pt_hidden void *int_malloc(struct malloc_state *av, size_t bytes);
 /* malloc/int_free.c */
 pt_hidden void int_free(struct malloc_state *av, struct malloc_chunk *p,
 			bool have_lock);
+pt_hidden void free_to_arena(struct malloc_state *av, struct malloc_chunk *p,
+			     size_t size, bool have_lock);
 
 /* malloc/sysmalloc.c */
 pt_hidden void *sysmalloc(size_t nb, struct malloc_state *av);
@@ -309,6 +313,25 @@ pt_hidden pt_noreturn void malloc_assert_fail(const char *assertion,
 static inline void malloc_corruption(const char *str, void *ptr)
 {
 	malloc_printerr(mp_.check_action, str, ptr);
+}
+
+/*
+ * The first checks of every free of a heap chunk @p of @size bytes:
+ * no chunk can wrap around the address space, be misaligned, be smaller
+ * than MINSIZE or have a misaligned size.  false (after the report)
+ * when @p must not be freed.
+ */
+static inline bool free_chunk_ok(struct malloc_chunk *p, size_t size)
+{
+	if (unlikely((uintptr_t)p > (uintptr_t)-size || misaligned_chunk(p))) {
+		malloc_corruption("free(): invalid pointer", chunk2mem(p));
+		return false;
+	}
+	if (unlikely(size < MINSIZE || !aligned_ok(size))) {
+		malloc_corruption("free(): invalid size", chunk2mem(p));
+		return false;
+	}
+	return true;
 }
 
 /* malloc/init.c */
@@ -361,10 +384,41 @@ static inline void debug_check_after_op(void)
 }
 
 /* arena/arena.c */
-pt_hidden struct malloc_state *arena_get(size_t bytes);
-pt_hidden struct malloc_state *arena_for_chunk(const struct malloc_chunk *p);
-pt_hidden void arena_lock(struct malloc_state *av);
-pt_hidden void arena_unlock(struct malloc_state *av);
+pt_hidden extern __thread int arena_locks_held;
+
+/*
+ * Whether the process has never had a second thread: glibc's
+ * __libc_single_threaded, which pthread_create() clears before the new
+ * thread exists and nothing sets again.  While it holds no other
+ * thread can be inside the allocator, so the arena locks are skipped,
+ * as glibc 2.26 and later do (SINGLE_THREAD_P).  An operation that
+ * skipped a lock cannot see the flag change before it ends: only the
+ * calling thread itself could create the second thread.
+ */
+static inline bool single_threaded(void)
+{
+	return __libc_single_threaded;
+}
+
+/* Lock @av (nothing to do while the process is single-threaded). */
+static inline void arena_lock(struct malloc_state *av)
+{
+	if (single_threaded())
+		return;
+	lock_acquire(&av->mutex);
+	if (PTM_DEBUG >= 1)
+		arena_locks_held++;
+}
+
+/* Unlock @av, taken by arena_lock(). */
+static inline void arena_unlock(struct malloc_state *av)
+{
+	if (single_threaded())
+		return;
+	if (PTM_DEBUG >= 1)
+		arena_locks_held--;
+	lock_release(&av->mutex);
+}
 
 /* M_PERTURB: fill fresh memory with the complement of the byte. */
 static inline void alloc_perturb(void *mem, size_t n)

@@ -28,7 +28,8 @@ static inline void malloc_init_once(void)
  * had).  In a multi-threaded process a failure is retried once in
  * another arena, which then replaces *@avp, as glibc does.
  */
-static void *malloc_in_arena(struct malloc_state **avp, size_t bytes)
+static pt_always_inline void *malloc_in_arena(struct malloc_state **avp,
+					      size_t bytes)
 {
 	void *mem;
 	size_t nb;
@@ -50,59 +51,192 @@ static void *malloc_in_arena(struct malloc_state **avp, size_t bytes)
 }
 
 /*
- * The per-thread cache's share of malloc(): a cached chunk of the size
- * @bytes needs, if the calling thread has one; NULL otherwise.
+ * malloc() past the per-thread cache: give the thread its cache first
+ * if it should have one (glibc's MAYBE_INIT_TCACHE, for valid requests
+ * only), then allocate from the thread's arena.  A single-threaded
+ * process goes straight to int_malloc(): no lock, and no retry in
+ * another arena (as glibc 2.26 and later; debug builds take the long
+ * way, which checks the heap afterwards).
  */
-static void *malloc_from_tcache(size_t bytes)
+static void *malloc_from_arena(size_t bytes)
 {
-	size_t nb;
-	size_t tc_idx;
-
-	if (!checked_request2size(bytes, &nb))
-		return NULL;
-	tc_idx = csize2tidx(nb);
-	tcache_init_once();
-	if (!tcache_has_bin(tc_idx) || tcache->counts[tc_idx] == 0)
-		return NULL;
-	return tcache_get(tc_idx);
-}
-
-/* malloc(): @bytes of uninitialised memory, or NULL with ENOMEM. */
-void *ptm_malloc(size_t bytes)
-{
-	void *(*hook)(size_t, const void *);
 	struct malloc_state *av;
 	void *mem;
 
-	/* First: the initialisation may install hooks (MALLOC_CHECK_). */
-	malloc_init_once();
-	hook = HOOK_LOAD(ptm_malloc_hook);
-	if (unlikely(hook != NULL))
-		return hook(bytes, __builtin_return_address(0));
-	track_enter();
-	if (mp_.tcache_enabled) {
-		mem = malloc_from_tcache(bytes);
+	if (unlikely(mp_.tcache_enabled && tcache == NULL) &&
+	    bytes <= PTRDIFF_MAX) {
+		tcache_init();
+		mem = tcache_try_get(bytes);
 		if (mem != NULL)
-			return track_alloc(mem, bytes, false);
+			return mem;
 	}
+	av = thread_arena;
+	if (PTM_DEBUG < 2 && av != NULL && single_threaded())
+		return int_malloc(av, bytes);
 	av = arena_get(bytes);
 	mem = malloc_in_arena(&av, bytes);
 	if (av != NULL)
 		arena_unlock(av);
 	debug_check_after_op();
-	return track_alloc(mem, bytes, false);
+	return mem;
+}
+
+/**
+ * struct slow_malloc - what malloc's slow entry did.
+ * @mem: the block (or NULL).
+ * @track: whether valgrind must be told about it, by the caller.
+ */
+struct slow_malloc {
+	void *mem;
+	bool track;
+};
+
+/*
+ * malloc() on its slow entry: the first call (which initialises, and
+ * may install hooks: MALLOC_CHECK_), a hook to call, or a process under
+ * valgrind, whose tools see every block come and go.  The block is
+ * registered with valgrind by ptm_malloc() itself, so that memcheck's
+ * reports name it as the allocating function.
+ */
+static pt_noinline struct slow_malloc malloc_slow_entry(size_t bytes,
+							const void *caller)
+{
+	void *(*hook)(size_t, const void *);
+	struct slow_malloc r = { NULL, false };
+
+	malloc_init_once();
+	hook = HOOK_LOAD(ptm_malloc_hook);
+	if (unlikely(hook != NULL)) {
+		r.mem = hook(bytes, caller);
+		return r;
+	}
+	r.track = track_active();
+	if (r.track)
+		track_enter();
+	r.mem = tcache_try_get(bytes);
+	if (r.mem == NULL)
+		r.mem = malloc_from_arena(bytes);
+	return r;
 }
 
 /*
- * free(): give @mem back.  A mapped chunk is unmapped (after adjusting
- * the dynamic mmap threshold); a heap chunk returns to the arena it came
- * from.  errno is preserved, as in glibc 2.33 and later.
+ * malloc(): @bytes of uninitialised memory, or NULL with ENOMEM.  The
+ * common case, a chunk from the thread's cache, touches no lock and
+ * makes no call.
  */
+void *ptm_malloc(size_t bytes)
+{
+	struct slow_malloc r;
+	void *mem;
+
+	if (unlikely(!malloc_initialized() ||
+		     HOOK_LOAD(ptm_malloc_hook) != NULL || track_active())) {
+		r = malloc_slow_entry(bytes, __builtin_return_address(0));
+		if (r.track)
+			return track_alloc(r.mem, bytes, false);
+		return r.mem;
+	}
+	mem = tcache_try_get(bytes);
+	if (mem != NULL)
+		return mem;
+	return malloc_from_arena(bytes);
+}
+
+/*
+ * Give back a mapped chunk @p, after adjusting the dynamic mmap
+ * threshold; munmap may set errno, which free() keeps.
+ */
+static pt_noinline void free_mmapped(struct malloc_chunk *p)
+{
+	int saved_errno = errno;
+
+	mmap_threshold_update(p);
+	munmap_chunk(p);
+	errno = saved_errno;
+}
+
+/* The arena of a heap chunk whose size word is @head. */
+static inline struct malloc_state *arena_of_head(struct malloc_chunk *p,
+						 size_t head)
+{
+	if (!(head & NON_MAIN_ARENA))
+		return &main_arena;
+	return heap_for_ptr(p)->ar_ptr;
+}
+
+/*
+ * free() of the heap chunk @p whose size word is @head: checked, then
+ * cached in @tc (the thread's cache, or NULL) or given back to its
+ * arena.  A chunk that carries the cache key, perhaps a double free,
+ * takes int_free()'s full path.
+ */
+static pt_always_inline void free_heap_chunk(struct tcache_perthread *tc,
+					     struct malloc_chunk *p,
+					     size_t head)
+{
+	size_t size = head & ~SIZE_BITS;
+	size_t tc_idx = csize2tidx(size);
+	struct tcache_entry *e = chunk2mem(p);
+
+	if (!free_chunk_ok(p, size))
+		return;
+	if (tc != NULL && tc_idx < mp_.tcache_bins) {
+		if (unlikely(e->key == tcache_key)) {
+			int_free(arena_of_head(p, head), p, false);
+			return;
+		}
+		if (tc->counts[tc_idx] < mp_.tcache_count) {
+			tcache_put(p, tc_idx);
+			return;
+		}
+	}
+	free_to_arena(arena_of_head(p, head), p, size, false);
+}
+
+/*
+ * free() of a heap chunk @p by a thread that has no cache: create it
+ * first if the cache is on (glibc's MAYBE_INIT_TCACHE).
+ */
+static pt_noinline void free_without_tcache(struct malloc_chunk *p, size_t head)
+{
+	tcache_init_once();
+	free_heap_chunk(tcache, p, head);
+}
+
+/*
+ * free() of the non-NULL @mem.  Only the paths into the system save
+ * errno (free preserves it, as in glibc 2.33 and later); the common
+ * ones make no call but a final jump.
+ */
+static pt_always_inline void free_chunk(void *mem)
+{
+	struct malloc_chunk *p = mem2chunk(mem);
+	size_t head = load_size_word(p);
+	struct tcache_perthread *tc = tcache;
+
+	if (unlikely(head & IS_MMAPPED))
+		free_mmapped(p);
+	else if (tc == NULL)
+		free_without_tcache(p, head);
+	else
+		free_heap_chunk(tc, p, head);
+	debug_check_after_op();
+}
+
+/*
+ * free() of the non-NULL @mem under valgrind, after ptm_free() told it
+ * (so that memcheck's reports name ptm_free() as the freeing function).
+ */
+static pt_noinline void free_tracked(void *mem)
+{
+	free_chunk(mem);
+	track_leave();
+}
+
+/* free(): give @mem back (NULL: nothing to do). */
 void ptm_free(void *mem)
 {
 	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
-	int saved_errno;
-	struct malloc_chunk *p;
 
 	if (unlikely(hook != NULL)) {
 		hook(mem, __builtin_return_address(0));
@@ -110,19 +244,12 @@ void ptm_free(void *mem)
 	}
 	if (mem == NULL)
 		return;
-	track_free(mem);
-	saved_errno = errno;
-	p = mem2chunk(mem);
-	if (chunk_is_mmapped(p)) {
-		mmap_threshold_update(p);
-		munmap_chunk(p);
-	} else {
-		tcache_init_once();
-		int_free(arena_for_chunk(p), p, false);
+	if (unlikely(track_active())) {
+		track_free(mem);
+		free_tracked(mem);
+		return;
 	}
-	debug_check_after_op();
-	track_leave();
-	errno = saved_errno;
+	free_chunk(mem);
 }
 
 /*

@@ -64,6 +64,19 @@ void tcache_init(void)
 }
 
 /*
+ * tcache_get() found the misaligned head on list @tc_idx: report it
+ * (with M_CHECK_ACTION) and, if the action lets the program go on, hand
+ * it out as tcache_get() would.
+ */
+void *tcache_get_misaligned(size_t tc_idx)
+{
+	struct tcache_entry *e = tcache->entries[tc_idx];
+
+	malloc_corruption("malloc(): unaligned tcache chunk detected", e);
+	return tcache_pop(e, tc_idx);
+}
+
+/*
  * The chunk @e being freed carries the cache key: walk its list and
  * abort if it is really there (a double free) or the list is broken;
  * return if the key was a coincidence of the user's data.

@@ -81,24 +81,74 @@ static inline void tcache_put(struct malloc_chunk *p, size_t tc_idx)
 	tcache->counts[tc_idx]++;
 }
 
-/* Take the first chunk of list @tc_idx, which is not empty. */
-static inline void *tcache_get(size_t tc_idx)
+/* Unlink @e, the first chunk of list @tc_idx, and hand it out. */
+static inline void *tcache_pop(struct tcache_entry *e, size_t tc_idx)
 {
-	struct tcache_entry *e = tcache->entries[tc_idx];
-
-	if (unlikely(!aligned_ok((uintptr_t)e)))
-		malloc_corruption("malloc(): unaligned tcache chunk detected",
-				  e);
 	tcache->entries[tc_idx] = reveal_ptr((void **)&e->next);
 	tcache->counts[tc_idx]--;
 	e->key = 0;
 	return e;
 }
 
+pt_hidden pt_cold void *tcache_get_misaligned(size_t tc_idx);
+
+/*
+ * Take the first chunk of list @tc_idx, which is not empty.  A head
+ * that is not aligned was forged or overwritten: reported out of line.
+ */
+static inline void *tcache_get(size_t tc_idx)
+{
+	struct tcache_entry *e = tcache->entries[tc_idx];
+
+	if (unlikely(!aligned_ok((uintptr_t)e)))
+		return tcache_get_misaligned(tc_idx);
+	return tcache_pop(e, tc_idx);
+}
+
 /* Whether list @tc_idx has room for another chunk. */
 static inline bool tcache_room(size_t tc_idx)
 {
 	return tcache->counts[tc_idx] < mp_.tcache_count;
+}
+
+/*
+ * malloc's fast path: a chunk for a request of @bytes from the calling
+ * thread's cache, or NULL when it has none of that size (or no cache).
+ * The bound on @bytes comes first, so that request2size() cannot wrap.
+ */
+static inline void *tcache_try_get(size_t bytes)
+{
+	size_t tc_idx;
+
+	if (tcache == NULL || bytes > MAX_TCACHE_SIZE)
+		return NULL;
+	tc_idx = csize2tidx(request2size(bytes));
+	if (tc_idx >= mp_.tcache_bins || tcache->counts[tc_idx] == 0)
+		return NULL;
+	return tcache_get(tc_idx);
+}
+
+pt_hidden void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx);
+
+/*
+ * free's fast path, after the chunk checks: cache @p (@size bytes) if
+ * the calling thread has a cache list for that size with room.  A chunk
+ * carrying the cache key may already be cached: that is checked first
+ * (and aborts on a double free).  Returns whether @p was cached.
+ */
+static inline bool tcache_try_put(struct malloc_chunk *p, size_t size)
+{
+	size_t tc_idx = csize2tidx(size);
+	struct tcache_entry *e = chunk2mem(p);
+
+	if (!tcache_has_bin(tc_idx))
+		return false;
+	if (unlikely(e->key == tcache_key))
+		tcache_double_free_check(e, tc_idx);
+	if (!tcache_room(tc_idx))
+		return false;
+	tcache_put(p, tc_idx);
+	return true;
 }
 
 /* malloc/tcache.c */
@@ -115,7 +165,6 @@ static inline void tcache_init_once(void)
 }
 
 pt_hidden void tcache_key_init(void);
-pt_hidden void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx);
 pt_hidden void tcache_thread_shutdown(void);
 
 #endif /* PTM_TCACHE_H */

@@ -120,6 +120,15 @@ static inline bool track_on(void)
 	return s > 0 || track_vg_detect();
 }
 
+/*
+ * Whether the entry points must take their annotated (slow) paths: the
+ * fast paths of malloc and free annotate nothing.
+ */
+static inline bool track_active(void)
+{
+	return track_on();
+}
+
 /* An entry point starts touching allocator memory: silence memcheck. */
 static inline void track_enter(void)
 {
@@ -275,6 +284,12 @@ pt_hidden void *track_raw_memset(void *dst, int c, size_t n);
 #define memcpy(dst, src, n) track_raw_memcpy(dst, src, n)
 #define memset(dst, c, n) track_raw_memset(dst, c, n)
 
+/* Every block is (un)poisoned: the entry points take their slow paths. */
+static inline bool track_active(void)
+{
+	return true;
+}
+
 static inline void track_enter(void)
 {
 }
@@ -337,6 +352,11 @@ static inline void track_arena(void *p, size_t len)
 }
 
 #else /* neither tool: every annotation compiles to nothing */
+
+static inline bool track_active(void)
+{
+	return false;
+}
 
 static inline void track_enter(void)
 {
