@@ -319,29 +319,29 @@ static size_t fast_list_length(const struct heap_check *c,
 	size_t n = 0, loop = 1;
 
 	*cyclic = false;
-	while (chunk_addr_ok(c, fast) && chunk_addr_ok(c, fast->fd)) {
-		fast = fast->fd->fd;
-		slow = slow->fd;
+	while (chunk_addr_ok(c, fast) && chunk_addr_ok(c, fastbin_next(fast))) {
+		fast = fastbin_next(fastbin_next(fast));
+		slow = fastbin_next(slow);
 		if (slow == fast) {
 			*cyclic = true;
 			break;
 		}
 	}
 	if (!*cyclic) {
-		for (p = head; chunk_addr_ok(c, p); p = p->fd)
+		for (p = head; chunk_addr_ok(c, p); p = fastbin_next(p))
 			n++;
 		return n;
 	}
-	for (p = slow->fd; p != slow; p = p->fd)
+	for (p = fastbin_next(slow); p != slow; p = fastbin_next(p))
 		loop++;
 	/* Walk from the head and from loop steps ahead until they meet. */
 	p = head;
 	fast = head;
 	for (size_t i = 0; i < loop; i++)
-		fast = fast->fd;
+		fast = fastbin_next(fast);
 	while (p != fast) {
-		p = p->fd;
-		fast = fast->fd;
+		p = fastbin_next(p);
+		fast = fastbin_next(fast);
 		n++;
 	}
 	return n + loop;
@@ -388,7 +388,7 @@ static void check_fastbins(struct heap_check *c)
 		if (cyclic)
 			bad_arena(c, "fast bin %u loops (%zu distinct chunks)",
 				  i, n);
-		for (size_t k = 0; k < n; k++, p = p->fd)
+		for (size_t k = 0; k < n; k++, p = fastbin_next(p))
 			check_fast_chunk(c, p, i);
 		if (!cyclic && p != NULL)
 			bad_pointer(c, p,

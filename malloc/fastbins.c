@@ -73,7 +73,7 @@ void malloc_consolidate(struct malloc_state *av)
 						  chunk2mem(p));
 				break;
 			}
-			nextp = p->fd;
+			nextp = fastbin_next(p);
 			if (unlikely(fastbin_index(chunk_size(p)) != i))
 				malloc_corruption("malloc_consolidate(): "
 						  "invalid chunk size",

@@ -20,6 +20,7 @@ struct malloc_par mp_ = {
 	.tcache_bins = TCACHE_MAX_BINS,
 	.tcache_max_bytes = MAX_TCACHE_SIZE,
 	.tcache_count = TCACHE_FILL_COUNT,
+	.safe_linking = -1,
 };
 
 /* Serialises the first initialisation between racing threads. */
@@ -46,6 +47,9 @@ void ptmalloc_init(void)
 		malloc_init_state(&main_arena);
 		malloc_check_from_env();
 		tunables_init();
+		if (mp_.safe_linking > 0 ||
+		    (mp_.safe_linking < 0 && mp_.tcache_enabled))
+			mp_.safe_link_mask = ~(uintptr_t)0;
 		if (mp_.tcache_enabled)
 			tcache_key_init();
 		arena_init();

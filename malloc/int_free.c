@@ -50,7 +50,7 @@ static pt_always_inline const char *fastbin_push(struct malloc_state *av,
 		return "double free or corruption (fasttop)";
 	if (unlikely(old != NULL && fastbin_index(chunk_size(old)) != idx))
 		return "invalid fastbin entry (free)";
-	p->fd = old;
+	fastbin_set_next(p, old);
 	*fb = p;
 	return NULL;
 }

@@ -63,8 +63,8 @@ static const char *fastbin_head_error(struct malloc_chunk *victim,
 	if (misaligned_chunk(victim))
 		return "malloc(): unaligned fastbin chunk detected 2";
 	/* glibc checks the new head only on its multi-threaded path. */
-	if (victim->fd != NULL && misaligned_chunk(victim->fd) &&
-	    arena_multi_threaded())
+	if (fastbin_next(victim) != NULL &&
+	    misaligned_chunk(fastbin_next(victim)) && arena_multi_threaded())
 		return "malloc(): unaligned fastbin chunk detected";
 	if (fastbin_index(chunk_size(victim)) != idx)
 		return "malloc(): memory corruption (fast)";
@@ -78,9 +78,10 @@ static const char *fastbin_head_error(struct malloc_chunk *victim,
 static inline bool fastbin_head_suspect(struct malloc_chunk *victim,
 					unsigned int idx)
 {
-	uintptr_t bad = (uintptr_t)chunk2mem(victim) | (uintptr_t)victim->fd;
-
-	return unlikely(!aligned_ok(bad) ||
+	/* Nothing is read through a misaligned head. */
+	if (unlikely(misaligned_chunk(victim)))
+		return true;
+	return unlikely(misaligned_chunk(fastbin_next(victim)) ||
 			fastbin_index(chunk_size(victim)) != idx);
 }
 
@@ -88,7 +89,7 @@ static inline bool fastbin_head_suspect(struct malloc_chunk *victim,
 static inline void fastbin_pop(struct malloc_chunk **fb,
 			       struct malloc_chunk *victim)
 {
-	*fb = victim->fd;
+	*fb = fastbin_next(victim);
 }
 
 /* Stage 1, per-thread cache: move more chunks of the fast bin into it. */
@@ -107,7 +108,7 @@ static pt_noinline void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
 					  chunk2mem(tc_victim));
 			return;
 		}
-		*fb = tc_victim->fd;
+		*fb = fastbin_next(tc_victim);
 		tcache_put(tc_victim, tc_idx);
 	}
 }

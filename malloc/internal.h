@@ -96,6 +96,12 @@ struct malloc_state {
  * @tcache_count: most chunks per size class (glibc.malloc.tcache_count).
  * @tcache_unsorted_limit: most unsorted chunks a malloc would move to the
  *	cache before giving up (0: no limit).
+ * @safe_linking: glibc.malloc.safe_linking (a ptmalloc extension): 1 to
+ *	store the fast-bin and cache links safe-linked (glibc 2.32), 0 to
+ *	store them plain, -1 (unset) for safe-linking exactly when the
+ *	per-thread cache is on, as in glibc's default configuration.
+ * @safe_link_mask: all ones when links are safe-linked, else 0; fixed by
+ *	ptmalloc_init() before the first allocation.
  */
 struct malloc_par {
 	size_t trim_threshold;
@@ -119,6 +125,8 @@ struct malloc_par {
 	size_t tcache_max_bytes;
 	size_t tcache_count;
 	size_t tcache_unsorted_limit;
+	int safe_linking;
+	uintptr_t safe_link_mask;
 };
 
 /*
@@ -244,6 +252,39 @@ static inline size_t arena_bit(const struct malloc_state *av)
  */
 #define HOOK_LOAD(hook) __atomic_load_n(&(hook), __ATOMIC_RELAXED)
 #define HOOK_STORE(hook, fn) __atomic_store_n(&(hook), (fn), __ATOMIC_RELAXED)
+
+/*
+ * Safe-linking (glibc 2.32, on as chosen by @mp_.safe_linking): a link
+ * of a singly linked list (fast bins, per-thread cache) is stored XORed
+ * with the address of the field that holds it shifted right by 12, so
+ * that an overwritten or forged link is unlikely to point anywhere
+ * aligned.  The end of a list is stored as that shifted address.  It
+ * changes what is stored, never where chunks go.
+ */
+static inline void *protect_ptr(const void *pos, const void *ptr)
+{
+	return (void *)((((uintptr_t)pos >> 12) & mp_.safe_link_mask) ^
+			(uintptr_t)ptr);
+}
+
+/* The link stored at @pos with protect_ptr(). */
+static inline void *reveal_ptr(void *const *pos)
+{
+	return protect_ptr(pos, *pos);
+}
+
+/* The chunk after @p on its fast bin. */
+static inline struct malloc_chunk *fastbin_next(const struct malloc_chunk *p)
+{
+	return reveal_ptr((void *const *)&p->fd);
+}
+
+/* Make @next the chunk after @p on its fast bin. */
+static inline void fastbin_set_next(struct malloc_chunk *p,
+				    struct malloc_chunk *next)
+{
+	p->fd = protect_ptr(&p->fd, next);
+}
 
 /* The fast bin head of index @idx. */
 static inline struct malloc_chunk **fastbin(struct malloc_state *av,

@@ -110,7 +110,7 @@ static void collect_fastbins(struct malloc_state *av, struct heap_report *r)
 			l->to = 0;
 		else
 			l->to = chunk_size(p);
-		for (; p != NULL; p = p->fd) {
+		for (; p != NULL; p = fastbin_next(p)) {
 			if (unlikely(misaligned_chunk(p))) {
 				malloc_corruption(
 					"__malloc_info(): unaligned fastbin chunk detected",

@@ -41,7 +41,7 @@ static void count_fastbins(struct malloc_state *av, size_t *count,
 	*bytes = 0;
 	for (unsigned int i = 0; i < NFASTBINS; i++) {
 		for (struct malloc_chunk *p = *fastbin(av, i); p != NULL;
-		     p = p->fd) {
+		     p = fastbin_next(p)) {
 			if (unlikely(misaligned_chunk(p))) {
 				malloc_corruption(
 					"int_mallinfo(): unaligned fastbin chunk detected",

@@ -13,8 +13,8 @@
  * from the thread's arena on the thread's first malloc (656 bytes on
  * x86_64, as in glibc 2.30 and later).
  *
- * The list links are stored with glibc 2.32's safe-linking, which
- * changes no placement.  The second word of a cached chunk holds a
+ * The list links are stored with glibc 2.32's safe-linking when it is
+ * on (internal.h), which changes no placement.  The second word of a cached chunk holds a
  * process-wide random key, so that free() can recognise a chunk that
  * is already cached (a double free).
  */
@@ -47,22 +47,6 @@ struct tcache_perthread {
 
 pt_hidden extern __thread struct tcache_perthread *tcache;
 pt_hidden extern uintptr_t tcache_key;
-
-/*
- * Safe-linking (glibc 2.32): a stored link is the pointer XORed with
- * the address of the field holding it, shifted right by 12, so that a
- * forged or overflowed link is unlikely to point anywhere aligned.
- */
-static inline void *protect_ptr(const void *pos, const void *ptr)
-{
-	return (void *)(((uintptr_t)pos >> 12) ^ (uintptr_t)ptr);
-}
-
-/* The pointer stored at @pos with protect_ptr(). */
-static inline void *reveal_ptr(void *const *pos)
-{
-	return protect_ptr(pos, *pos);
-}
 
 /* Whether chunks of size @nb have a cache list for this thread. */
 static inline bool tcache_has_bin(size_t tc_idx)

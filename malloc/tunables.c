@@ -101,6 +101,18 @@ static int set_tcache_unsorted_limit(size_t value)
 	return 1;
 }
 
+/*
+ * glibc.malloc.safe_linking (a ptmalloc extension, which glibc ignores):
+ * 1 stores the fast-bin and cache links safe-linked, 0 plain; unset,
+ * they are safe-linked exactly when the per-thread cache is on.  Only
+ * the environment sets it: the links already stored cannot change.
+ */
+static int set_safe_linking(size_t value)
+{
+	mp_.safe_linking = (int)value;
+	return 1;
+}
+
 /* The getters of ptm_debug_tunable(). */
 static size_t get_check(void)
 {
@@ -157,6 +169,12 @@ static size_t get_tcache_unsorted_limit(void)
 	return mp_.tcache_unsorted_limit;
 }
 
+/* Whether links are safe-linked (whatever chose it). */
+static size_t get_safe_linking(void)
+{
+	return mp_.safe_link_mask != 0;
+}
+
 /* The fast-bin chunk limit the request size was turned into. */
 static size_t get_mxfast(void)
 {
@@ -168,7 +186,8 @@ static size_t get_mxfast(void)
 
 /*
  * The malloc tunables of glibc 2.36's dl-tunables.list (hugetlb and
- * mem_tag aside), in the order its ptmalloc_init() applies them.
+ * mem_tag aside), in the order its ptmalloc_init() applies them, then
+ * this project's own.
  */
 static const struct tunable tunables[] = {
 	{ "check", NULL, 0, 3, set_check, get_check },
@@ -192,6 +211,7 @@ static const struct tunable tunables[] = {
 	{ "tcache_unsorted_limit", NULL, SIZE_RANGE, set_tcache_unsorted_limit,
 	  get_tcache_unsorted_limit },
 	{ "mxfast", NULL, SIZE_RANGE, do_set_mxfast, get_mxfast },
+	{ "safe_linking", NULL, 0, 1, set_safe_linking, get_safe_linking },
 };
 
 #define NTUNABLES (sizeof(tunables) / sizeof(tunables[0]))
