@@ -26,7 +26,9 @@
  *   - two checks of the harness itself (the host is deterministic; a
  *     missing tcache header is caught).
  *
- * Environment knobs (read by differential/random only):
+ * Environment knobs (read by differential/random, and in the same way by
+ * tcache/differential_against_glibc_default in test_tcache.c; `make
+ * check-long` runs both suites with PTM_DIFF_LONG=1):
  *   PTM_DIFF_LONG=1        the long mode: 5000 seeds of 100000 calls
  *   PTM_DIFF_SEEDS=N       number of seeds (overrides the mode)
  *   PTM_DIFF_OPS=N         calls per seed (overrides the mode)

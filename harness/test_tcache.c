@@ -6,24 +6,41 @@
  * The main proof is differential: with the cache on, the same seeded
  * call sequences as harness/test_differential.c must give byte-identical
  * records on this allocator and on the host's glibc in its default
- * configuration (tcache on, count 7), tcache header included.  The
+ * configuration (tcache on, count 7), tcache header included (16 seeds
+ * by default; `make check-long` runs 5000 longer ones).  The
  * other tests pin what the cache changes: placement and mallinfo,
  * glibc's double-free message, and the flush at thread exit.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <criterion/parameterized.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include "diff_ops.h"
 
 #define TCACHE_ON "GLIBC_TUNABLES=glibc.malloc.tcache_count=7"
 
-/* Seeds and calls per seed of the differential run. */
+/*
+ * The differential run: by default 16 seeds (1..16) of 20000 calls,
+ * split over DIFF_PARTS tests.  It reads the environment knobs of
+ * differential/random (test_differential.c): PTM_DIFF_LONG=1 is the long
+ * mode, 5000 seeds of 100000 calls; PTM_DIFF_SEEDS, PTM_DIFF_OPS and
+ * PTM_DIFF_FIRST_SEED override the number of seeds, the calls per seed
+ * and the first seed.
+ */
 #define DIFF_SEEDS 16
-#define DIFF_CALLS "20000"
+#define DIFF_CALLS 20000
+#define DIFF_LONG_SEEDS 5000
+#define DIFF_LONG_CALLS 100000
+#define DIFF_PARTS 4
 
 /* Run @cmd through the shell; its exit status. */
 static int run(const char *cmd)
@@ -34,24 +51,202 @@ static int run(const char *cmd)
 	return status;
 }
 
-Test(tcache, differential_against_glibc_default)
+/* The value of environment variable @name, or @dflt when unset or empty. */
+static uint64_t env_u64(const char *name, uint64_t dflt)
 {
-	for (int seed = 1; seed <= DIFF_SEEDS; seed++) {
-		char cmd[1024];
+	const char *v = getenv(name);
 
-		snprintf(cmd, sizeof(cmd),
-			 "d=%s/diffrun; t=$(mktemp -d) && "
-			 "env -u GLIBC_TUNABLES -u MALLOC_CHECK_ $d glibc seed "
-			 "%d %s > $t/g && "
-			 "env %s $d ptm-raw seed %d %s > $t/p && "
-			 "cmp -s $t/g $t/p; r=$?; rm -rf $t; exit $r",
-			 PTM_PROGRAMS_DIR, seed, DIFF_CALLS, TCACHE_ON, seed,
-			 DIFF_CALLS);
-		cr_assert(eq(int, run(cmd), 0),
-			  "seed %d differs from glibc's default configuration "
-			  "(replay: diffrun ptm-raw seed %d %s with %s)",
-			  seed, seed, DIFF_CALLS, TCACHE_ON);
+	return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
+/*
+ * Run diffrun over seed @seed, @count calls, into @path: the host's
+ * malloc in its default configuration, or (@ptm) this allocator with
+ * the cache on; digests only if @hashed.
+ */
+static void run_side(bool ptm, bool hashed, uint64_t seed, uint64_t count,
+		     const char *path)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd),
+		 "env -u GLIBC_TUNABLES -u MALLOC_CHECK_ %s %s/diffrun %s%s "
+		 "seed %" PRIu64 " %" PRIu64 " > %s",
+		 ptm ? TCACHE_ON : "", PTM_PROGRAMS_DIR,
+		 hashed ? "--hash " : "", ptm ? "ptm-raw" : "glibc", seed,
+		 count, path);
+	cr_assert(eq(int, run(cmd), 0), "failed: %s", cmd);
+}
+
+/* The whole file @path (malloc'ed) and its size in @len. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t cap = 0, n;
+
+	cr_assert(ne(ptr, f, NULL), "cannot open %s", path);
+	*len = 0;
+	do {
+		if (*len == cap) {
+			cap = cap ? 2 * cap : 1 << 20;
+			buf = realloc(buf, cap);
+			cr_assert(ne(ptr, buf, NULL));
+		}
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n > 0);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The index of the first digest that differs between @a and @b (@alen
+ * and @blen bytes; a digest of 0 reports a broken block), or the number
+ * of digests in the shorter one when they all match.
+ */
+static uint64_t first_difference(const unsigned char *a, size_t alen,
+				 const unsigned char *b, size_t blen)
+{
+	size_t n = (alen < blen ? alen : blen) / sizeof(uint64_t);
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t ha, hb;
+
+		memcpy(&ha, a + i * sizeof(ha), sizeof(ha));
+		memcpy(&hb, b + i * sizeof(hb), sizeof(hb));
+		if (ha != hb || ha == 0)
+			return i;
 	}
+	return n;
+}
+
+/* Append record @r of side @name to @msg, marking fields unlike @o's. */
+static void put_record(char *msg, size_t cap, const char *name,
+		       const struct diff_record *r, const struct diff_record *o)
+{
+	size_t n = strlen(msg);
+
+#define MARK(f) (r->f != o->f ? "*" : "")
+	n += (size_t)snprintf(msg + n, cap - n,
+			      "  %-6s flags=%s%#x ret=%s%d where=%s%" PRIu64
+			      " head=%s%#" PRIx64 " brk=%s%" PRIu64
+			      "\n        ",
+			      name, MARK(flags), r->flags, MARK(ret), r->ret,
+			      MARK(where), r->where, MARK(head), r->head,
+			      MARK(brk), r->brk);
+#undef MARK
+	for (unsigned int i = 0; i < DIFF_MI_FIELDS && n < cap; i++)
+		n += (size_t)snprintf(msg + n, cap - n, " %s=%s%" PRIu64,
+				      diff_mi_name(i),
+				      r->mi[i] != o->mi[i] ? "*" : "",
+				      r->mi[i]);
+	if (n < cap)
+		snprintf(msg + n, cap - n, "\n");
+}
+
+/* Remove the files diff_seed() and report_difference() write, and @dir. */
+static void remove_run_dir(const char *dir)
+{
+	static const char *const names[] = { "glibc", "ptm", "glibc.rec",
+					     "ptm.rec" };
+	char path[256];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+/*
+ * Seed @seed differs at call @index: run both sides again up to it with
+ * full records and fail with the call and both records.
+ */
+static void report_difference(const char *dir, uint64_t seed, uint64_t count,
+			      uint64_t index)
+{
+	static char msg[4096];
+	char gpath[256], ppath[256], op[64];
+	struct diff_record g = { 0 }, p = { 0 };
+	unsigned char *gb, *pb;
+	size_t glen, plen, at = index * sizeof(g);
+
+	snprintf(gpath, sizeof(gpath), "%s/glibc.rec", dir);
+	snprintf(ppath, sizeof(ppath), "%s/ptm.rec", dir);
+	run_side(false, false, seed, index + 1, gpath);
+	run_side(true, false, seed, index + 1, ppath);
+	gb = slurp(gpath, &glen);
+	pb = slurp(ppath, &plen);
+	if (glen >= at + sizeof(g))
+		memcpy(&g, gb + at, sizeof(g));
+	if (plen >= at + sizeof(p))
+		memcpy(&p, pb + at, sizeof(p));
+	diff_format_op(op, sizeof(op), &g.op);
+	snprintf(msg, sizeof(msg),
+		 "seed %" PRIu64 " of %" PRIu64 " calls differs from glibc's "
+		 "default configuration at call %" PRIu64 " (%s)%s\n"
+		 "  (fields marked * differ; replay: diffrun [--script] "
+		 "ptm-raw seed %" PRIu64 " %" PRIu64 " with %s)\n",
+		 seed, count, index, op,
+		 memcmp(&g, &p, sizeof(g)) ? "" : ", a broken block", seed,
+		 index + 1, TCACHE_ON);
+	put_record(msg, sizeof(msg), "glibc", &g, &p);
+	put_record(msg, sizeof(msg), "ptm", &p, &g);
+	free(gb);
+	free(pb);
+	remove_run_dir(dir);
+	cr_fatal("%s", msg);
+}
+
+/* Seed @seed, @count calls: the digests of both sides must be equal. */
+static void diff_seed(uint64_t seed, uint64_t count)
+{
+	char dir[] = "/tmp/ptm-tcache-XXXXXX", gpath[64], ppath[64];
+	unsigned char *gb, *pb;
+	size_t glen, plen;
+	uint64_t index;
+
+	cr_assert(ne(ptr, mkdtemp(dir), NULL));
+	snprintf(gpath, sizeof(gpath), "%s/glibc", dir);
+	snprintf(ppath, sizeof(ppath), "%s/ptm", dir);
+	run_side(false, true, seed, count, gpath);
+	run_side(true, true, seed, count, ppath);
+	gb = slurp(gpath, &glen);
+	pb = slurp(ppath, &plen);
+	index = first_difference(gb, glen, pb, plen);
+	free(gb);
+	free(pb);
+	if (index < count)
+		report_difference(dir, seed, count, index);
+	cr_assert(eq(sz, glen, count * sizeof(uint64_t)),
+		  "seed %" PRIu64 ": diffrun glibc wrote %zu bytes", seed,
+		  glen);
+	cr_assert(eq(sz, plen, count * sizeof(uint64_t)),
+		  "seed %" PRIu64 ": diffrun ptm-raw wrote %zu bytes", seed,
+		  plen);
+	remove_run_dir(dir);
+}
+
+ParameterizedTestParameters(tcache, differential_against_glibc_default)
+{
+	static int parts[DIFF_PARTS] = { 0, 1, 2, 3 };
+
+	return cr_make_param_array(int, parts, DIFF_PARTS);
+}
+
+/* Part @part of the seeds: every DIFF_PARTS-th one. */
+ParameterizedTest(int *part, tcache, differential_against_glibc_default)
+{
+	bool long_mode = env_u64("PTM_DIFF_LONG", 0) != 0;
+	uint64_t seeds = env_u64("PTM_DIFF_SEEDS",
+				 long_mode ? DIFF_LONG_SEEDS : DIFF_SEEDS);
+	uint64_t count = env_u64("PTM_DIFF_OPS",
+				 long_mode ? DIFF_LONG_CALLS : DIFF_CALLS);
+	uint64_t first = env_u64("PTM_DIFF_FIRST_SEED", 1);
+
+	for (uint64_t i = (uint64_t)*part; i < seeds; i += DIFF_PARTS)
+		diff_seed(first + i, count);
 }
 
 /* Run tcache_probe @mode with @env and read its "KEY VALUE" lines. */
