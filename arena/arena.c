@@ -50,8 +50,8 @@ static struct ptm_mutex list_lock = PTM_MUTEX_INITIALIZER;
 /* Lock 4 of the lock order: the free list and attachment counts. */
 static struct ptm_mutex free_list_lock = PTM_MUTEX_INITIALIZER;
 
-/* Debug builds: arena mutexes held by the calling thread. */
-__thread int arena_locks_held;
+/* The calling thread's flags (internal.h). */
+__thread struct thread_flags thread_flags;
 
 /* Arenas that no thread uses, most recently freed first. */
 static struct malloc_state *free_list;
@@ -73,14 +73,14 @@ static bool arena_trylock(struct malloc_state *av)
 	if (!lock_try(&av->mutex))
 		return false;
 	if (PTM_DEBUG >= 1)
-		arena_locks_held++;
+		thread_flags.arena_locks_held++;
 	return true;
 }
 
 /* Take list_lock, checking the lock order in debug builds. */
 static void list_lock_acquire(void)
 {
-	if (PTM_DEBUG >= 1 && arena_locks_held != 0)
+	if (PTM_DEBUG >= 1 && thread_flags.arena_locks_held != 0)
 		malloc_printerr(3,
 				"ptmalloc: lock order violated (list_lock "
 				"after an arena lock)",
@@ -329,7 +329,7 @@ void arena_fork_reset_child(void)
 
 	lock_init(&list_lock);
 	lock_init(&free_list_lock);
-	arena_locks_held = 0;
+	thread_flags.arena_locks_held = 0;
 	free_list = NULL;
 	if (thread_arena != NULL)
 		thread_arena->attached_threads = 1;

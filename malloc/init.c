@@ -26,9 +26,6 @@ struct malloc_par mp_ = {
 /* Serialises the first initialisation between racing threads. */
 static struct ptm_mutex init_lock = PTM_MUTEX_INITIALIZER;
 
-/* Set while this thread runs ptmalloc_init(). */
-static __thread bool initializing;
-
 /*
  * Initialise the main arena (empty bins, size-0 top, contiguous heap,
  * default fast-bin limit) once, then the arena layer.  The arena layer
@@ -39,11 +36,11 @@ static __thread bool initializing;
  */
 void ptmalloc_init(void)
 {
-	if (initializing)
+	if (thread_flags.initializing)
 		return;
 	lock_acquire(&init_lock);
 	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE)) {
-		initializing = true;
+		thread_flags.initializing = true;
 		malloc_init_state(&main_arena);
 		malloc_check_from_env();
 		tunables_init();
@@ -53,8 +50,10 @@ void ptmalloc_init(void)
 		if (mp_.tcache_enabled)
 			tcache_key_init();
 		arena_init();
+		/* Last: under valgrind the main arena becomes NOACCESS. */
+		track_detect();
 		__atomic_store_n(&mp_.initialized, true, __ATOMIC_RELEASE);
-		initializing = false;
+		thread_flags.initializing = false;
 	}
 	lock_release(&init_lock);
 }

@@ -425,7 +425,21 @@ static inline void debug_check_after_op(void)
 }
 
 /* arena/arena.c */
-pt_hidden extern __thread int arena_locks_held;
+/**
+ * struct thread_flags - the small per-thread state, in one word so that
+ * the library's thread-local block stays within its 64-byte budget
+ * (separate variables would each be padded to 8 bytes).
+ * @arena_locks_held: debug builds: arena mutexes the thread holds.
+ * @initializing: the thread is running ptmalloc_init().
+ * @tcache_shutting_down: the thread is flushing its cache at exit.
+ */
+struct thread_flags {
+	int arena_locks_held;
+	bool initializing;
+	bool tcache_shutting_down;
+};
+
+pt_hidden extern __thread struct thread_flags thread_flags;
 
 /*
  * Whether the process has never had a second thread: glibc's
@@ -448,7 +462,7 @@ static inline void arena_lock(struct malloc_state *av)
 		return;
 	lock_acquire(&av->mutex);
 	if (PTM_DEBUG >= 1)
-		arena_locks_held++;
+		thread_flags.arena_locks_held++;
 }
 
 /* Unlock @av, taken by arena_lock(). */
@@ -457,7 +471,7 @@ static inline void arena_unlock(struct malloc_state *av)
 	if (single_threaded())
 		return;
 	if (PTM_DEBUG >= 1)
-		arena_locks_held--;
+		thread_flags.arena_locks_held--;
 	lock_release(&av->mutex);
 }
 

@@ -110,12 +110,14 @@ static pt_noinline struct slow_malloc malloc_slow_entry(size_t bytes,
 		r.mem = hook(bytes, caller);
 		return r;
 	}
-	r.track = track_active();
+	r.track = track_on();
 	if (r.track)
 		track_enter();
 	r.mem = tcache_try_get(bytes);
 	if (r.mem == NULL)
 		r.mem = malloc_from_arena(bytes);
+	if (r.track)
+		r.track = track_alloc_deferred(r.mem, bytes);
 	return r;
 }
 
@@ -133,7 +135,7 @@ void *ptm_malloc(size_t bytes)
 		     HOOK_LOAD(ptm_malloc_hook) != NULL || track_active())) {
 		r = malloc_slow_entry(bytes, __builtin_return_address(0));
 		if (r.track)
-			return track_alloc(r.mem, bytes, false);
+			track_issue(~(uintptr_t)r.mem);
 		return r.mem;
 	}
 	mem = tcache_try_get(bytes);
@@ -229,6 +231,7 @@ static pt_always_inline void free_chunk(void *mem)
  */
 static pt_noinline void free_tracked(void *mem)
 {
+	track_free_enter();
 	free_chunk(mem);
 	track_leave();
 }
@@ -245,7 +248,8 @@ void ptm_free(void *mem)
 	if (mem == NULL)
 		return;
 	if (unlikely(track_active())) {
-		track_free(mem);
+		if (track_free_deferred(mem))
+			track_issue(0);
 		free_tracked(mem);
 		return;
 	}

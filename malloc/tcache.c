@@ -14,9 +14,6 @@
 __thread struct tcache_perthread *tcache;
 uintptr_t tcache_key;
 
-/* Set while the thread's cache is being flushed at its exit. */
-static __thread bool tcache_shutting_down;
-
 /*
  * Pick the process-wide key: random bytes from the kernel, or, if they
  * cannot be had without blocking, the clock.
@@ -44,7 +41,7 @@ void tcache_init(void)
 	struct malloc_state *av;
 	void *victim;
 
-	if (tcache_shutting_down)
+	if (thread_flags.tcache_shutting_down)
 		return;
 	av = arena_get(bytes);
 	if (av == NULL)
@@ -110,7 +107,7 @@ void tcache_thread_shutdown(void)
 {
 	struct tcache_perthread *t = tcache;
 
-	tcache_shutting_down = true;
+	thread_flags.tcache_shutting_down = true;
 	if (t == NULL)
 		return;
 	tcache = NULL;

@@ -31,7 +31,8 @@ static pt_unused size_t plausible_usable(void *mem)
 #if defined(PTM_TRACK_VALGRIND)
 
 int track_vg = -1;
-__thread uintptr_t track_vg_last;
+/* A struct: an array this large would be aligned to 16 bytes. */
+__thread struct track_request track_req;
 
 /*
  * First use: ask valgrind whether it is there.  Under valgrind the main

@@ -100,11 +100,26 @@ struct track_old {
 pt_hidden extern int track_vg;
 
 /*
+ * The arguments of a client request that ptm_malloc() or ptm_free()
+ * issues with track_issue(): written by the out-of-line code first, so
+ * that the entry point itself needs no stack for them (and keeps its
+ * fast path free of a stack frame).  Five words: the request and the
+ * four arguments the two requests read (valgrind reads no sixth).
+ * Between requests, word 1 holds track_vg_last.
+ */
+struct track_request {
+	unsigned long word[5];
+};
+
+pt_hidden extern __thread struct track_request track_req;
+
+/*
  * The block the innermost allocation of this thread registered, stored
  * complemented: as a plain pointer it would make a leaked block look
- * reachable to the leak checker.
+ * reachable to the leak checker.  It shares word 1 of track_req, which
+ * keeps the library's thread-local block within its 64-byte budget.
  */
-pt_hidden extern __thread uintptr_t track_vg_last;
+#define track_vg_last (track_req.word[1])
 
 pt_hidden bool track_vg_detect(void);
 pt_hidden void track_vg_realloc_begin(struct track_old *t, void *oldmem);
@@ -122,11 +137,98 @@ static inline bool track_on(void)
 
 /*
  * Whether the entry points must take their annotated (slow) paths: the
- * fast paths of malloc and free annotate nothing.
+ * fast paths of malloc and free annotate nothing.  A plain load: under
+ * valgrind, or not known yet (ptmalloc_init() finds out, through
+ * track_detect()); the slow paths then ask track_on().
  */
 static inline bool track_active(void)
 {
-	return track_on();
+	return __atomic_load_n(&track_vg, __ATOMIC_RELAXED) != 0;
+}
+
+/* Find out now whether valgrind is there (ptmalloc_init()). */
+static inline void track_detect(void)
+{
+	(void)track_on();
+}
+
+/*
+ * Issue the client request stored in track_req, then leave @last in
+ * its word 1, track_vg_last: the block's plain address left there would
+ * make the block reachable for the leak checker.  On x86-64 this is valgrind's documented magic
+ * sequence written out here (rotations of rdi by 128 bits in all, a
+ * no-op natively, then the marker exchange) with the request's address
+ * in rax, because valgrind.h's own macro builds the argument block on
+ * the stack; elsewhere that macro is used.  A macro, not an inline
+ * function, for the reason given at the top of this file.
+ */
+#if defined(__x86_64__)
+#define track_issue(last)                                                   \
+	do {                                                                \
+		unsigned long track_res_ = 0;                               \
+		__asm__ volatile("rolq $3, %%rdi; rolq $13, %%rdi\n\t"      \
+				 "rolq $61, %%rdi; rolq $51, %%rdi\n\t"     \
+				 "xchgq %%rbx, %%rbx"                       \
+				 : "=d"(track_res_)                         \
+				 : "a"(&track_req.word[0]), "0"(track_res_) \
+				 : "cc", "memory");                         \
+		track_req.word[1] = (last);                                 \
+	} while (0)
+#else
+#define track_issue(last)                                              \
+	do {                                                           \
+		VALGRIND_DO_CLIENT_REQUEST_STMT(track_req.word[0],     \
+						track_req.word[1],     \
+						track_req.word[2],     \
+						track_req.word[3],     \
+						track_req.word[4], 0); \
+		track_req.word[1] = (last);                            \
+	} while (0)
+#endif
+
+/*
+ * The end of ptm_malloc()'s annotated path: the block @mem (NULL: none)
+ * of @bytes is prepared for registration and error reporting resumes.
+ * Returns whether the caller, ptm_malloc() itself, must issue the
+ * request with track_issue(), so that memcheck names ptm_malloc as the
+ * allocating function.
+ */
+static inline bool track_alloc_deferred(void *mem, size_t bytes)
+{
+	if (mem != NULL) {
+		track_req.word[0] = VG_USERREQ__MALLOCLIKE_BLOCK;
+		track_req.word[1] = (unsigned long)mem;
+		track_req.word[2] = bytes;
+		track_req.word[3] = 0;
+		track_req.word[4] = 0;
+	}
+	VALGRIND_ENABLE_ERROR_REPORTING;
+	return mem != NULL;
+}
+
+/*
+ * The start of ptm_free()'s annotated path for the non-NULL @mem: its
+ * unregistration is prepared for ptm_free() to issue (true).  Error
+ * reporting is silenced afterwards, by track_free_enter().
+ */
+static inline bool track_free_deferred(void *mem)
+{
+	/* Not known yet (before initialisation): no block of ours. */
+	if (__atomic_load_n(&track_vg, __ATOMIC_RELAXED) <= 0)
+		return false;
+	track_req.word[0] = VG_USERREQ__FREELIKE_BLOCK;
+	track_req.word[1] = (unsigned long)mem;
+	track_req.word[2] = 0;
+	track_req.word[3] = 0;
+	track_req.word[4] = 0;
+	return true;
+}
+
+/* After track_free_deferred()'s request: silence memcheck. */
+static inline void track_free_enter(void)
+{
+	if (track_on())
+		VALGRIND_DISABLE_ERROR_REPORTING;
 }
 
 /* An entry point starts touching allocator memory: silence memcheck. */
@@ -290,6 +392,35 @@ static inline bool track_active(void)
 	return true;
 }
 
+static inline bool track_on(void)
+{
+	return true;
+}
+
+static inline void track_detect(void)
+{
+}
+
+/* ASan: the blocks are (un)poisoned at once; nothing is deferred. */
+#define track_issue(last) ((void)(last))
+
+static inline bool track_alloc_deferred(void *mem, size_t bytes)
+{
+	if (mem != NULL)
+		ASAN_UNPOISON_MEMORY_REGION(mem, bytes);
+	return false;
+}
+
+static inline bool track_free_deferred(void *mem)
+{
+	track_asan_free(mem);
+	return false;
+}
+
+static inline void track_free_enter(void)
+{
+}
+
 static inline void track_enter(void)
 {
 }
@@ -356,6 +487,34 @@ static inline void track_arena(void *p, size_t len)
 static inline bool track_active(void)
 {
 	return false;
+}
+
+static inline bool track_on(void)
+{
+	return false;
+}
+
+static inline void track_detect(void)
+{
+}
+
+#define track_issue(last) ((void)(last))
+
+static inline bool track_alloc_deferred(void *mem, size_t bytes)
+{
+	(void)mem;
+	(void)bytes;
+	return false;
+}
+
+static inline bool track_free_deferred(void *mem)
+{
+	(void)mem;
+	return false;
+}
+
+static inline void track_free_enter(void)
+{
 }
 
 static inline void track_enter(void)
