@@ -101,7 +101,31 @@ Test(integrity, double_free_fasttop_action7)
 	check(fast_double_free, 7, "double free or corruption (fasttop)");
 }
 
+/*
+ * glibc checks the fast bin's old head only when the caller of its
+ * _int_free holds the arena lock: realloc freeing the block it moved
+ * from, not free() (whose push needs no lock).  x (24) moves, the guard
+ * g keeps it from growing in place; its old chunk goes onto a bin whose
+ * head claims the 48-byte bin.
+ */
 static void fastbin_entry(int action)
+{
+	void *a, *x, *moved;
+
+	death_setup(action);
+	a = xmalloc(24);
+	x = xmalloc(24);
+	xmalloc(24);
+	ptm_free(a);
+	W(a, -1) = 0x31; /* the head now claims the 48-byte bin */
+	death_note((uintptr_t)x);
+	moved = ptm_realloc(x, 200);
+	if (moved == NULL || moved == x)
+		death_exit(95);
+}
+
+/* free() itself pushes without looking at the head, as glibc's does. */
+static void fastbin_entry_free(int action)
 {
 	void *a, *b;
 
@@ -109,9 +133,19 @@ static void fastbin_entry(int action)
 	a = xmalloc(24);
 	b = xmalloc(24);
 	ptm_free(a);
-	W(a, -1) = 0x31; /* the head now claims the 48-byte bin */
-	death_note((uintptr_t)b);
+	W(a, -1) = 0x31;
 	ptm_free(b);
+	if (W(b, 0) != chunk_of(a))
+		death_exit(96);
+}
+
+Test(integrity, invalid_fastbin_entry_not_checked_by_free)
+{
+	struct death d;
+
+	death_run(fastbin_entry_free, 3, &d);
+	cr_expect(eq(str, d.err, ""));
+	expect_exit0(&d);
 }
 
 Test(integrity, invalid_fastbin_entry)

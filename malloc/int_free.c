@@ -28,12 +28,16 @@
 /*
  * Step 2 proper: glibc's checks of @p (@size bytes) and its neighbour,
  * then the push onto its fast bin.  Returns the message of a failed
- * check (nothing pushed), or NULL.  @perturb: fill the chunk for
- * M_PERTURB, at the point where glibc does.
+ * check, or NULL.  @perturb: fill the chunk for M_PERTURB, at the point
+ * where glibc does.  The old head's bin is checked, after the push as
+ * in glibc, only when @check_head: glibc does so only for callers that
+ * hold the arena lock (realloc, memalign), since its free() pushes
+ * without the lock and the old head may have been handed out again.
  */
 static pt_always_inline const char *fastbin_push(struct malloc_state *av,
 						 struct malloc_chunk *p,
-						 size_t size, bool perturb)
+						 size_t size, bool perturb,
+						 bool check_head)
 {
 	size_t nexthead = chunk_size_nomask(chunk_at_offset(p, size));
 	unsigned int idx = fastbin_index(size);
@@ -48,10 +52,11 @@ static pt_always_inline const char *fastbin_push(struct malloc_state *av,
 	av->have_fastchunks = 1;
 	if (unlikely(old == p))
 		return "double free or corruption (fasttop)";
-	if (unlikely(old != NULL && fastbin_index(chunk_size(old)) != idx))
-		return "invalid fastbin entry (free)";
 	fastbin_set_next(p, old);
 	*fb = p;
+	if (check_head && old != NULL &&
+	    unlikely(fastbin_index(chunk_size(old)) != idx))
+		return "invalid fastbin entry (free)";
 	return NULL;
 }
 
@@ -67,7 +72,7 @@ static pt_noinline void free_fast_locked(struct malloc_state *av,
 
 	if (!have_lock)
 		arena_lock(av);
-	err = fastbin_push(av, p, size, true);
+	err = fastbin_push(av, p, size, true, have_lock);
 	if (unlikely(err != NULL))
 		malloc_corruption(err, chunk2mem(p));
 	if (!have_lock)
@@ -190,7 +195,7 @@ void free_to_arena(struct malloc_state *av, struct malloc_chunk *p, size_t size,
 	if (size > get_max_fast()) {
 		free_normal(av, p, size, have_lock);
 	} else if (single_threaded() && mp_.perturb_byte == 0) {
-		err = fastbin_push(av, p, size, false);
+		err = fastbin_push(av, p, size, false, have_lock);
 		if (unlikely(err != NULL))
 			malloc_corruption(err, chunk2mem(p));
 	} else {
