@@ -18,6 +18,7 @@ struct malloc_par mp_ = {
 	.n_mmaps_max = DEFAULT_MMAP_MAX,
 	.check_action = DEFAULT_CHECK_ACTION,
 	.tcache_bins = TCACHE_MAX_BINS,
+	.tcache_max_request = MAX_TCACHE_SIZE,
 	.tcache_max_bytes = MAX_TCACHE_SIZE,
 	.tcache_count = TCACHE_FILL_COUNT,
 	.safe_linking = -1,

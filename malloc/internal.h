@@ -93,6 +93,8 @@ struct malloc_state {
  * @tcache_bins: how many of the cache's size classes are used
  *	(glibc.malloc.tcache_max sets it).
  * @tcache_max_bytes: largest request the per-thread cache would hold.
+ * @tcache_max_request: the largest request of the last size class in use,
+ *	tidx2usize(@tcache_bins - 1): malloc's one bound check.
  * @tcache_count: most chunks per size class (glibc.malloc.tcache_count).
  * @tcache_unsorted_limit: most unsorted chunks a malloc would move to the
  *	cache before giving up (0: no limit).
@@ -123,6 +125,7 @@ struct malloc_par {
 	bool tcache_enabled;
 	size_t tcache_bins;
 	size_t tcache_max_bytes;
+	size_t tcache_max_request;
 	size_t tcache_count;
 	size_t tcache_unsorted_limit;
 	int safe_linking;

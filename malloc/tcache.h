@@ -98,16 +98,18 @@ static inline bool tcache_room(size_t tc_idx)
 /*
  * malloc's fast path: a chunk for a request of @bytes from the calling
  * thread's cache, or NULL when it has none of that size (or no cache).
- * The bound on @bytes comes first, so that request2size() cannot wrap.
+ * One bound, the largest request of the last size class in use, stands
+ * for glibc's tc_idx < tcache_bins and keeps request2size() from
+ * wrapping.
  */
 static inline void *tcache_try_get(size_t bytes)
 {
 	size_t tc_idx;
 
-	if (tcache == NULL || bytes > MAX_TCACHE_SIZE)
+	if (tcache == NULL || bytes > mp_.tcache_max_request)
 		return NULL;
 	tc_idx = csize2tidx(request2size(bytes));
-	if (tc_idx >= mp_.tcache_bins || tcache->counts[tc_idx] == 0)
+	if (tcache->counts[tc_idx] == 0)
 		return NULL;
 	return tcache_get(tc_idx);
 }

@@ -29,6 +29,14 @@
  *
  * Nothing here allocates: the environment is read in place through
  * environ, which is what getenv() does.
+ *
+ * Nor does start-up read .rodata: the names it compares every
+ * environment entry with are kept in the table itself (.data.rel.ro,
+ * which relocation writes anyway) and in .data.  Nothing else that a
+ * normal run does reads the library's .rodata, and the first read of it
+ * would make the whole read-only segment resident, unwind tables
+ * included (the kernel maps up to 64 KiB of a file mapping around a
+ * fault): about 20 KiB more in every process.
  */
 #include <stdint.h>
 #include <sys/auxv.h>
@@ -38,13 +46,16 @@
 
 extern char **environ;
 
-#define TUNABLES_VAR "GLIBC_TUNABLES"
-#define TUNABLE_PREFIX "glibc.malloc."
+/* Not const, which would put them in .rodata (see the top of the file). */
+static char tunables_var[] = "GLIBC_TUNABLES";
+static char tunable_prefix[] = "glibc.malloc.";
 
 /**
  * struct tunable - one malloc tunable.
  * @name: its name after "glibc.malloc.".
- * @alias: the environment variable that also sets it, or NULL.
+ * @alias: the environment variable that also sets it, or "".
+ *	Both are arrays rather than pointers to literals, so that they
+ *	stay out of .rodata (see the top of the file).
  * @min: smallest value accepted.
  * @max: largest value accepted.  glibc compares int32 tunables signed and
  *	size_t ones unsigned; since every minimum here is at least 0 and
@@ -54,8 +65,8 @@ extern char **environ;
  * @get: the current value, for ptm_debug_tunable().
  */
 struct tunable {
-	const char *name;
-	const char *alias;
+	char name[24];
+	char alias[24];
 	uint64_t min;
 	uint64_t max;
 	int (*set)(size_t value);
@@ -81,6 +92,7 @@ static int set_tcache_max(size_t value)
 		return 0;
 	mp_.tcache_max_bytes = value;
 	mp_.tcache_bins = csize2tidx(request2size(value)) + 1;
+	mp_.tcache_max_request = tidx2usize(mp_.tcache_bins - 1);
 	return 1;
 }
 
@@ -190,7 +202,7 @@ static size_t get_mxfast(void)
  * this project's own.
  */
 static const struct tunable tunables[] = {
-	{ "check", NULL, 0, 3, set_check, get_check },
+	{ "check", "", 0, 3, set_check, get_check },
 	{ "top_pad", "MALLOC_TOP_PAD_", SIZE_RANGE, do_set_top_pad,
 	  get_top_pad },
 	{ "perturb", "MALLOC_PERTURB_", 0, 0xff, do_set_perturb_byte,
@@ -205,13 +217,12 @@ static const struct tunable tunables[] = {
 	  get_arena_max },
 	{ "arena_test", "MALLOC_ARENA_TEST", 1, SIZE_MAX, do_set_arena_test,
 	  get_arena_test },
-	{ "tcache_max", NULL, SIZE_RANGE, set_tcache_max, get_tcache_max },
-	{ "tcache_count", NULL, SIZE_RANGE, set_tcache_count,
-	  get_tcache_count },
-	{ "tcache_unsorted_limit", NULL, SIZE_RANGE, set_tcache_unsorted_limit,
+	{ "tcache_max", "", SIZE_RANGE, set_tcache_max, get_tcache_max },
+	{ "tcache_count", "", SIZE_RANGE, set_tcache_count, get_tcache_count },
+	{ "tcache_unsorted_limit", "", SIZE_RANGE, set_tcache_unsorted_limit,
 	  get_tcache_unsorted_limit },
-	{ "mxfast", NULL, SIZE_RANGE, do_set_mxfast, get_mxfast },
-	{ "safe_linking", NULL, 0, 1, set_safe_linking, get_safe_linking },
+	{ "mxfast", "", SIZE_RANGE, do_set_mxfast, get_mxfast },
+	{ "safe_linking", "", 0, 1, set_safe_linking, get_safe_linking },
 };
 
 #define NTUNABLES (sizeof(tunables) / sizeof(tunables[0]))
@@ -299,7 +310,7 @@ static void tunable_take(struct tunable_values *tv, size_t i, const char *text)
  */
 static size_t tunable_by_full_name(const char *name)
 {
-	const char *prefix = TUNABLE_PREFIX;
+	const char *prefix = tunable_prefix;
 
 	while (*prefix != '\0' && *prefix == *name) {
 		prefix++;
@@ -353,14 +364,14 @@ static void parse_tunables(struct tunable_values *tv, const char *s)
  */
 static void read_env_entry(struct tunable_values *tv, const char *env)
 {
-	if (is_name(TUNABLES_VAR, env)) {
-		parse_tunables(tv, env + sizeof(TUNABLES_VAR));
+	if (is_name(tunables_var, env)) {
+		parse_tunables(tv, env + sizeof(tunables_var));
 		return;
 	}
 	for (size_t i = 0; i < NTUNABLES; i++) {
 		const char *alias = tunables[i].alias;
 
-		if (tv->found[i] || alias == NULL || !is_name(alias, env))
+		if (tv->found[i] || alias[0] == '\0' || !is_name(alias, env))
 			continue;
 		tunable_take(tv, i, env + strlen(alias) + 1);
 		return;
