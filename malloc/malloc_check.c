@@ -403,7 +403,10 @@ void ptm_malloc_check_init(void)
  */
 void malloc_check_from_env(void)
 {
-	const char *s = secure_getenv("MALLOC_CHECK_");
+	/* Not a literal: getenv() reads the name, and start-up reads no
+	 * .rodata page (see malloc/tunables.c). */
+	static char name[] = "MALLOC_CHECK_";
+	const char *s = secure_getenv(name);
 
 	if (s == NULL || s[0] == '\0')
 		return;
