@@ -68,18 +68,24 @@ static void append_dec(char *buf, size_t cap, size_t *len, unsigned int v)
  * come back into the allocator while the failed operation still holds
  * an arena lock, and wait for it forever: the deadlock glibc 2.17 had
  * (BZ 16159).  So before the backtrace the hooks are pointed at these
- * functions, which carve blocks out of a static buffer, or map a block
+ * functions, which carve blocks out of a 64 KiB buffer, or map a block
  * that does not fit there, and never free anything: the process aborts
  * right afterwards (a coverage build first writes its counters, which
  * allocates too).  In the static library the loader's malloc is
  * glibc's, and they are not called at all.
+ *
+ * The buffer is mapped when the hooks are pointed here, not kept in
+ * .bss: a process that never reports carries none of it, and a 64 KiB
+ * array there pushed the small variables linked after it onto a page of
+ * their own, one more page resident in every process.  If that mapping
+ * fails, every block is a mapping of its own.
  *
  * Each block is preceded by two words: EMERGENCY_MARK and its size.
  */
 #define EMERGENCY_BYTES (64 * 1024)
 #define EMERGENCY_MARK ((size_t)0x656d657267656e63)
 
-static _Alignas(MALLOC_ALIGNMENT) char emergency_buf[EMERGENCY_BYTES];
+static char *emergency_buf;
 static size_t emergency_used;
 
 /* Write the two header words of the block @mem of @bytes; @mem. */
@@ -118,11 +124,14 @@ static void *emergency_map(size_t align, size_t bytes)
 static void *emergency_alloc(size_t align, size_t bytes)
 {
 	size_t used = __atomic_load_n(&emergency_used, __ATOMIC_RELAXED);
-	uintptr_t base = (uintptr_t)emergency_buf;
+	char *buf = __atomic_load_n(&emergency_buf, __ATOMIC_ACQUIRE);
+	uintptr_t base = (uintptr_t)buf;
 	size_t start;
 
 	if (align < MALLOC_ALIGNMENT)
 		align = MALLOC_ALIGNMENT;
+	if (buf == NULL)
+		return emergency_map(align, bytes);
 	do {
 		start = ((base + used + 2 * sizeof(size_t) + align - 1) &
 			 ~(uintptr_t)(align - 1)) -
@@ -133,7 +142,7 @@ static void *emergency_alloc(size_t align, size_t bytes)
 	} while (!__atomic_compare_exchange_n(
 		&emergency_used, &used, start + bytes, false, __ATOMIC_RELAXED,
 		__ATOMIC_RELAXED));
-	return emergency_block(emergency_buf + start, bytes);
+	return emergency_block(buf + start, bytes);
 }
 
 static void *emergency_malloc(size_t bytes, const void *caller)
@@ -179,12 +188,31 @@ static void *emergency_memalign(size_t align, size_t bytes, const void *caller)
 	return emergency_alloc(a != 0 ? a : align, bytes);
 }
 
+/* Map the emergency buffer, once (another thread may be reporting too). */
+static void emergency_map_buffer(void)
+{
+	char *none = NULL;
+	void *m;
+
+	if (__atomic_load_n(&emergency_buf, __ATOMIC_ACQUIRE) != NULL)
+		return;
+	m = os_mmap(NULL, EMERGENCY_BYTES, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS);
+	if (m == MAP_FAILED)
+		return;
+	if (!__atomic_compare_exchange_n(&emergency_buf, &none, (char *)m,
+					 false, __ATOMIC_RELEASE,
+					 __ATOMIC_ACQUIRE))
+		os_munmap(m, EMERGENCY_BYTES);
+}
+
 /*
  * The backtrace and memory-map sections of an aborting report, with
  * every later allocation served by the emergency allocator.
  */
 static void report_context(void)
 {
+	emergency_map_buffer();
 	ptm_free_hook = emergency_free;
 	ptm_realloc_hook = emergency_realloc;
 	ptm_memalign_hook = emergency_memalign;
