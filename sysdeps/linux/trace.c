@@ -37,10 +37,15 @@ struct line {
 	size_t len;
 };
 
-/* A named value: a flag bit, or one value of an enumeration. */
+/*
+ * A named value: a flag bit, or one value of an enumeration.  The names
+ * here and in error_names[] are arrays, not pointers: pointers would make
+ * the tables need about 80 relocations, whose entries took one more page
+ * of the library's headers, resident in every process that loads it.
+ */
 struct name {
 	unsigned int value;
-	const char *name;
+	char name[24];
 };
 
 /* PROT_* bits, in strace's order. */
@@ -107,8 +112,8 @@ static const struct name madv_names[] = {
  */
 static const struct error_name {
 	int err;
-	const char *name;
-	const char *text;
+	char name[12];
+	char text[40];
 } error_names[] = {
 	{ EPERM, "EPERM", "Operation not permitted" },
 	{ EINTR, "EINTR", "Interrupted system call" },
