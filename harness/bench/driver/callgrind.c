@@ -21,6 +21,12 @@
  * This project's library is measured from the --cg-lib build, whose
  * memcheck annotations stay off under valgrind (natively, each costs one
  * load and a branch that the counts then leave out).
+ * Every run gets the environment of the timed runs (spawn_env: the
+ * allocator's LD_PRELOAD and GLIBC_TUNABLES), and the pair runs of this
+ * project's library and of glibc check it: pair -v prints whether a
+ * per-thread cache took a freed block, which must be what the column
+ * names (a ptm-tc run without its cache would silently report the
+ * classic figures).
  * The runs are independent, so they go two at a time (valgrind runs a
  * program's threads one at a time anyway).
  */
@@ -235,7 +241,7 @@ static void job_start(struct bench *b, struct cg_job *j)
 	const char *key = b->alloc[j->a].key;
 	struct allocator al = cg_allocator(b, j->a);
 	char outopt[PATH_MAX + 32], prog[PATH_MAX], arg1[32], arg2[32];
-	char *argv[12] = { "valgrind", "--tool=callgrind", outopt,
+	char *argv[14] = { "valgrind", "--tool=callgrind", outopt,
 			   "--compress-strings=no", "--compress-pos=no" };
 	char **env = spawn_env(&al);
 	int n = 5;
@@ -261,7 +267,10 @@ static void job_start(struct bench *b, struct cg_job *j)
 	snprintf(outopt, sizeof(outopt), "--callgrind-out-file=%s", j->out);
 	argv[n++] = prog;
 	argv[n++] = arg1;
-	argv[n++] = arg2[0] != '\0' ? arg2 : NULL;
+	if (arg2[0] != '\0')
+		argv[n++] = arg2;
+	if (j->w < 0)
+		argv[n++] = "-v";
 	argv[n] = NULL;
 	j->pid = env != NULL ? spawn_start(argv, env, j->log) : -1;
 	spawn_env_free(env);
@@ -293,6 +302,48 @@ static void jobs_run(struct bench *b, struct cg_job *jobs, int n)
 				running--;
 			}
 	}
+}
+
+/*
+ * Whether allocator A runs with a per-thread cache: glibc unless its
+ * GLIBC_TUNABLES sets tcache_count=0, this project's library (classic
+ * by default) only when they set a non-zero tcache_count.
+ */
+static bool expects_tcache(const struct allocator *a)
+{
+	static const char key[] = "glibc.malloc.tcache_count=";
+	const char *t = a->tunables != NULL ? strstr(a->tunables, key) : NULL;
+
+	if (t != NULL)
+		return strtol(t + strlen(key), NULL, 0) != 0;
+	return a->lib == NULL;
+}
+
+/*
+ * Whether a pair job ran in the configuration its column names: for
+ * glibc and this project's library, "pair: tcache=on" or "off" in its
+ * log as expects_tcache() says; the peers are not checked.
+ */
+static bool pair_config_ok(const struct cg_job *j, const struct allocator *a)
+{
+	const char *want = expects_tcache(a) ? "on" : "off";
+	char line[512], got[8] = "?";
+	FILE *f;
+
+	if (a->package != NULL)
+		return true;
+	f = fopen(j->log, "r");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		sscanf(line, "pair: tcache=%7s", got);
+	if (f != NULL)
+		fclose(f);
+	if (strcmp(got, want) == 0)
+		return true;
+	fprintf(stderr,
+		"bench: callgrind pair run of %s had tcache=%s, not %s "
+		"(see %s)\n",
+		a->key, got, want, j->log);
+	return false;
 }
 
 /* Keep the result of a pair job in b->fast. */
@@ -378,6 +429,8 @@ void callgrind_measure(struct bench *b)
 			fprintf(stderr,
 				"bench: callgrind run failed (see %s)\n",
 				j->log);
+			b->errors++;
+		} else if (j->w < 0 && !pair_config_ok(j, &al)) {
 			b->errors++;
 		} else if (j->w < 0) {
 			keep_pair(b, j, &r);
