@@ -20,6 +20,14 @@
 #include <stddef.h>
 
 #define MAX_RUNS 15
+/*
+ * The baseline runs this many times per round: a file mapping is made
+ * resident in 64 KiB windows that fall differently in every process
+ * (address randomisation), so its peak RSS varies by +-100 KiB from run
+ * to run, and it takes a few milliseconds.
+ */
+#define BASELINE_PER_ROUND 3
+#define MAX_SAMPLES (MAX_RUNS * BASELINE_PER_ROUND)
 #define NSIZES 3
 #define MAX_HOT 8
 
@@ -67,7 +75,8 @@ struct workload {
 
 /*
  * The runs of one workload on one allocator.
- * @n: runs that succeeded, whose figures are in @ms and @rss_kb.
+ * @n: runs that succeeded, whose figures are in @ms and @rss_kb (up to
+ *	MAX_RUNS for a workload, MAX_SAMPLES for the baseline).
  * @failed: runs that exited non-zero, died or printed a wrong checksum.
  * @ms: wall-clock milliseconds from spawn to exit.
  * @cpu_ms: the child's user + system CPU time, in milliseconds.
@@ -78,9 +87,9 @@ struct workload {
 struct cell {
 	int n;
 	int failed;
-	double ms[MAX_RUNS];
-	double cpu_ms[MAX_RUNS];
-	double rss_kb[MAX_RUNS];
+	double ms[MAX_SAMPLES];
+	double cpu_ms[MAX_SAMPLES];
+	double rss_kb[MAX_SAMPLES];
 	double ms_med, ms_min, ms_max;
 	double cpu_med;
 	double rss_med;

@@ -211,7 +211,8 @@ static void cell_add(struct cell *c, const struct sample *m)
 
 /*
  * The baseline: the peak RSS of the callgrind loop run briefly, that is of
- * a process that allocates next to nothing, on allocator A.
+ * a process that allocates next to nothing, on allocator A
+ * (BASELINE_PER_ROUND runs).
  */
 static void run_baseline(struct bench *b, int a)
 {
@@ -221,12 +222,13 @@ static void run_baseline(struct bench *b, int a)
 	struct sample m;
 
 	snprintf(prog, sizeof(prog), "%s/pair", b->bindir);
-	if (spawn_timed(b->launcher, argv, &b->alloc[a], out, sizeof(out),
-			&m)) {
-		c->failed++;
-		return;
+	for (int i = 0; i < BASELINE_PER_ROUND; i++) {
+		if (spawn_timed(b->launcher, argv, &b->alloc[a], out,
+				sizeof(out), &m))
+			c->failed++;
+		else
+			cell_add(c, &m);
 	}
-	cell_add(c, &m);
 }
 
 /* One run of workload W on allocator A, recorded in its cell. */
