@@ -77,6 +77,8 @@
  * @walk_free_bytes: their bytes.
  * @bin_free_count: free chunks found in the bins.
  * @bin_free_bytes: their bytes.
+ * @chunks: chunks read (walked or found in a list): the cost of the
+ *	check, which debug_check_heap_after_op() spreads over operations.
  */
 struct heap_check {
 	struct malloc_state *av;
@@ -90,6 +92,7 @@ struct heap_check {
 	size_t walk_free_bytes;
 	size_t bin_free_count;
 	size_t bin_free_bytes;
+	size_t chunks;
 };
 
 /**
@@ -277,6 +280,7 @@ static void walk_heap(struct heap_check *c)
 	while (p != top) {
 		size_t size = chunk_size(p);
 
+		c->chunks++;
 		if (fencepost_pair(c, p))
 			break;
 		if (size < MINSIZE || !aligned_ok(size)) {
@@ -385,6 +389,7 @@ static void check_fastbins(struct heap_check *c)
 		size_t n = fast_list_length(c, p, &cyclic);
 
 		any |= p != NULL;
+		c->chunks += n;
 		if (cyclic)
 			bad_arena(c, "fast bin %u loops (%zu distinct chunks)",
 				  i, n);
@@ -526,6 +531,7 @@ static void check_bin(struct heap_check *c, unsigned int idx)
 			c->lists_complete = false;
 			return;
 		}
+		c->chunks++;
 		check_bin_chunk(c, p, idx, &lw);
 	}
 	if (b->bk != prev) {
@@ -588,8 +594,11 @@ static void setup_bounds(struct heap_check *c)
 	c->walkable = true;
 }
 
-/* Check arena @av (lock held); returns the number of violations. */
-static int check_arena(struct malloc_state *av)
+/*
+ * Check arena @av (lock held); returns the number of violations and
+ * adds the chunks it read to *@chunks.
+ */
+static int check_arena(struct malloc_state *av, size_t *chunks)
 {
 	struct heap_check c = { .av = av, .lists_complete = true };
 
@@ -619,6 +628,7 @@ static int check_arena(struct malloc_state *av)
 			"the heap has %zu free chunks (%zu bytes) but the bins hold %zu (%zu bytes)",
 			c.walk_free_count, c.walk_free_bytes, c.bin_free_count,
 			c.bin_free_bytes);
+	*chunks += c.chunks;
 	return c.errors;
 }
 
@@ -660,20 +670,22 @@ static int check_params(void)
 /*
  * Check every arena, main arena first, each under its own lock, then
  * the process-wide counters.  Returns the number of violations (each
- * already written to stderr).  The caller holds no arena lock.
+ * already written to stderr) and sets *@chunks to the number of chunks
+ * read.  The caller holds no arena lock.
  */
-int check_heap_all(void)
+static int check_heap_counted(size_t *chunks)
 {
 	struct malloc_state *av = &main_arena;
 	int errors = 0;
 
+	*chunks = 0;
 	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE))
 		return 0;
 	/* The walker reads what memcheck and ASan see as off limits. */
 	track_enter();
 	do {
 		arena_lock(av);
-		errors += check_arena(av);
+		errors += check_arena(av, chunks);
 		arena_unlock(av);
 		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
 	} while (av != NULL && av != &main_arena);
@@ -682,42 +694,87 @@ int check_heap_all(void)
 	return errors;
 }
 
-/* Heap bytes per operation between two walks of a large heap. */
-#define DEBUG_CHECK_BYTES_PER_OP (64UL * 1024)
+/* check_heap_counted() without the count. */
+int check_heap_all(void)
+{
+	size_t chunks;
+
+	return check_heap_counted(&chunks);
+}
 
 /*
- * Whether this operation is one to check after: every operation while
- * the main heap is at most DEBUG_CHECK_BYTES_PER_OP, then one operation
- * in system_mem / DEBUG_CHECK_BYTES_PER_OP, so that a program building
- * a heap of n chunks costs O(n) walks of it rather than O(n) per call.
+ * The spacing of the checks after operations (debug_check_heap_after_op):
+ * after every operation while the heap holds at most
+ * DEBUG_CHECK_SMALL_HEAP chunks, and beyond, one more operation between
+ * two checks for every DEBUG_CHECK_CHUNKS_PER_OP chunks over it, so that
+ * a large heap costs that many chunk reads per operation.  On a large
+ * heap they are mostly cache misses: harness/programs/lim_as, 300000
+ * aligned blocks in 9 threads, takes about 3 s (0.6 s in a release
+ * build; 40 s at 256 reads per operation, past its test's timeout).
+ */
+#define DEBUG_CHECK_SMALL_HEAP 1024
+#define DEBUG_CHECK_CHUNKS_PER_OP 16
+
+/*
+ * Operations to let pass unchecked before the next check, and the
+ * spacing the last check chose (both for all threads: a thread-local
+ * counter would grow the thread-local block the drop-in keeps small).
+ */
+static size_t debug_check_skip;
+static size_t debug_check_spacing;
+
+/*
+ * Whether the operation just ended is one to check after: the skip
+ * count is down to 0.  The thread that finds it so sets it to the last
+ * spacing at once, so that the other threads' operations do not all
+ * start checks while its own runs; a fork child inherits a count that
+ * still runs down.
  */
 static bool debug_check_due(void)
 {
-	static unsigned long ops;
-	size_t every =
-		__atomic_load_n(&main_arena.system_mem, __ATOMIC_RELAXED) /
-		DEBUG_CHECK_BYTES_PER_OP;
+	size_t skip = __atomic_load_n(&debug_check_skip, __ATOMIC_RELAXED);
 
-	return every <= 1 ||
-	       __atomic_fetch_add(&ops, 1, __ATOMIC_RELAXED) % every == 0;
+	do {
+		if (skip == 0) {
+			__atomic_store_n(&debug_check_skip,
+					 __atomic_load_n(&debug_check_spacing,
+							 __ATOMIC_RELAXED),
+					 __ATOMIC_RELAXED);
+			return true;
+		}
+	} while (!__atomic_compare_exchange_n(&debug_check_skip, &skip,
+					      skip - 1, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return false;
 }
 
 /*
  * With PTM_DEBUG >= 2, check the whole heap after public operations
- * (all of them on small heaps, see debug_check_due()) and abort at the
- * first inconsistency, close to the operation that caused it.  Called
- * through debug_check_after_op() (internal.h), which compiles to nothing
- * below level 2.
+ * and abort at the first inconsistency, close to the operation that
+ * caused it.  Every operation on a small heap (every heap a death test
+ * corrupts), whatever its size in bytes; then spaced by the number of
+ * chunks the last check read, in every arena, so that a program that
+ * builds a heap of n chunks costs O(n) chunk reads rather than O(n) per
+ * call.  Called through debug_check_after_op() (internal.h), which
+ * compiles to nothing below level 2.
  */
 void debug_check_heap_after_op(void)
 {
 	static const char msg[] =
 		"ptm: heap check failed after an operation (PTM_DEBUG >= 2)\n";
+	size_t chunks, spacing = 0;
 
-	if (debug_check_due() && check_heap_all() != 0) {
+	if (!debug_check_due())
+		return;
+	if (check_heap_counted(&chunks) != 0) {
 		os_write_stderr(msg, sizeof(msg) - 1);
 		os_abort();
 	}
+	if (chunks > DEBUG_CHECK_SMALL_HEAP)
+		spacing = (chunks - DEBUG_CHECK_SMALL_HEAP) /
+			  DEBUG_CHECK_CHUNKS_PER_OP;
+	__atomic_store_n(&debug_check_spacing, spacing, __ATOMIC_RELAXED);
+	__atomic_store_n(&debug_check_skip, spacing, __ATOMIC_RELAXED);
 }
 
 /* Public: initialise if needed, then check_heap_all(). */
