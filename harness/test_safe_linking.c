@@ -186,10 +186,32 @@ static void check_forgery(void (*fn)(int), const char *msg)
 	expect_report_ex(&d, 3, msg, d.notes[0], false);
 }
 
+/*
+ * A build with the heap walker (PTM_DEBUG >= 2) finds the revealed word
+ * at the head of the fast bin at the end of the first malloc, before
+ * the second one's check can.
+ */
 Test(safe_linking, forged_fast_link_is_caught)
 {
-	check_forgery(forged_fast_link,
-		      "malloc(): unaligned fastbin chunk detected 2");
+	struct death d;
+	char line[128];
+
+	if (!DEATH_HEAP_WALKER) {
+		check_forgery(forged_fast_link,
+			      "malloc(): unaligned fastbin chunk detected 2");
+		return;
+	}
+	death_run(forged_fast_link, 3, &d);
+	cr_assert(eq(int, d.nnotes, 1), "child status %#x, stderr: %s",
+		  d.status, d.err);
+	snprintf(line, sizeof(line),
+		 "ptm: heap check: chunk 0x%lx : fast bin 0 links to an "
+		 "invalid address\n",
+		 (unsigned long)(d.notes[0] - 16));
+	cr_expect(eq(int, strncmp(d.err, line, strlen(line)), 0),
+		  "expected \"%s\", got \"%s\"", line, d.err);
+	expect_abort(&d);
+	expect_walker_lines(d.err);
 }
 
 /* The same forgery, found by malloc_consolidate() (a large request). */
