@@ -154,8 +154,13 @@ static void detectable_pair(void **a, void **b)
 
 /*
  * Fast bin b -> a, then the link in b is overwritten with a plain
- * pointer to a (what an exploit of an unprotected list writes).  Taking
- * b makes the revealed word the head; taking that is caught.
+ * pointer to a (what an exploit of an unprotected list writes).  The
+ * test process has threads (Criterion's), so, as glibc does once a
+ * thread exists, the malloc that takes b checks the revealed next link
+ * and reports b.  (In a process without threads glibc takes b and
+ * catches the revealed word when it becomes the head: "unaligned
+ * fastbin chunk detected 2", which integrity_glibc compares with the
+ * host's glibc in a fresh process.)
  */
 static void forged_fast_link(int action)
 {
@@ -167,14 +172,13 @@ static void forged_fast_link(int action)
 	ptm_free(a);
 	ptm_free(b);
 	W(b, 0) = chunk_of(a);
-	death_note(protected_word(b, chunk_of(a)) + 16);
-	xmalloc(24);
+	death_note((uintptr_t)b);
 	xmalloc(24);
 }
 
 /*
  * Run @fn under action 3 and expect the report of @msg at the noted
- * revealed pointer, which nothing maps.
+ * pointer, which the memory map need not cover.
  */
 static void check_forgery(void (*fn)(int), const char *msg)
 {
@@ -186,32 +190,10 @@ static void check_forgery(void (*fn)(int), const char *msg)
 	expect_report_ex(&d, 3, msg, d.notes[0], false);
 }
 
-/*
- * A build with the heap walker (PTM_DEBUG >= 2) finds the revealed word
- * at the head of the fast bin at the end of the first malloc, before
- * the second one's check can.
- */
 Test(safe_linking, forged_fast_link_is_caught)
 {
-	struct death d;
-	char line[128];
-
-	if (!DEATH_HEAP_WALKER) {
-		check_forgery(forged_fast_link,
-			      "malloc(): unaligned fastbin chunk detected 2");
-		return;
-	}
-	death_run(forged_fast_link, 3, &d);
-	cr_assert(eq(int, d.nnotes, 1), "child status %#x, stderr: %s",
-		  d.status, d.err);
-	snprintf(line, sizeof(line),
-		 "ptm: heap check: chunk 0x%lx : fast bin 0 links to an "
-		 "invalid address\n",
-		 (unsigned long)(d.notes[0] - 16));
-	cr_expect(eq(int, strncmp(d.err, line, strlen(line)), 0),
-		  "expected \"%s\", got \"%s\"", line, d.err);
-	expect_abort(&d);
-	expect_walker_lines(d.err);
+	check_forgery(forged_fast_link,
+		      "malloc(): unaligned fastbin chunk detected");
 }
 
 /* The same forgery, found by malloc_consolidate() (a large request). */

@@ -128,6 +128,11 @@ static void large_bin_position(struct malloc_chunk *bin,
 		*fwd = f;
 		return;
 	}
+	/*
+	 * Chunks in bins never carry the arena bit (free() rewrites their
+	 * heads without it): glibc asserts so before each size comparison.
+	 */
+	malloc_assert(!chunk_non_main_arena(bin->bk));
 	if (size < chunk_size_nomask(bin->bk)) {
 		/* Smaller than everything: append at the end. */
 		*fwd = bin;
@@ -138,8 +143,11 @@ static void large_bin_position(struct malloc_chunk *bin,
 		victim->bk_nextsize->fd_nextsize = victim;
 		return;
 	}
-	while (size < chunk_size_nomask(f))
+	malloc_assert(!chunk_non_main_arena(f));
+	while (size < chunk_size_nomask(f)) {
 		f = f->fd_nextsize;
+		malloc_assert(!chunk_non_main_arena(f));
+	}
 	if (size == chunk_size_nomask(f)) {
 		/* Same size as a run: go second, the skip list is unchanged. */
 		f = f->fd;

@@ -62,9 +62,12 @@ static const char *fastbin_head_error(struct malloc_chunk *victim,
 {
 	if (misaligned_chunk(victim))
 		return "malloc(): unaligned fastbin chunk detected 2";
-	/* glibc checks the new head only on its multi-threaded path. */
+	/*
+	 * glibc checks the new head only on its multi-threaded path, taken
+	 * once the process has created a thread (SINGLE_THREAD_P).
+	 */
 	if (fastbin_next(victim) != NULL &&
-	    misaligned_chunk(fastbin_next(victim)) && arena_multi_threaded())
+	    misaligned_chunk(fastbin_next(victim)) && !single_threaded())
 		return "malloc(): unaligned fastbin chunk detected";
 	if (fastbin_index(chunk_size(victim)) != idx)
 		return "malloc(): memory corruption (fast)";
@@ -383,6 +386,8 @@ static struct malloc_chunk *malloc_binmap(struct malloc_state *av, size_t nb,
 			bit <<= 1;
 			continue;
 		}
+		/* The only check of a chunk's size on this path (glibc's). */
+		malloc_assert(chunk_size(victim) >= nb);
 		unlink_chunk(av, victim);
 		split_to_unsorted(av, victim, chunk_size(victim), nb,
 				  "malloc(): corrupted unsorted chunks 2");

@@ -310,6 +310,7 @@ void *ptm_calloc(size_t n, size_t elem_size)
 	struct malloc_chunk *oldtop;
 	size_t bytes;
 	size_t oldtopsize;
+	size_t clear;
 	void *mem;
 
 	if (__builtin_mul_overflow(n, elem_size, &bytes) ||
@@ -340,7 +341,10 @@ void *ptm_calloc(size_t n, size_t elem_size)
 			memset(mem, 0, bytes);
 		return track_alloc(mem, bytes, true);
 	}
-	memset(mem, 0, calloc_clear_size(mem2chunk(mem), oldtop, oldtopsize));
+	clear = calloc_clear_size(mem2chunk(mem), oldtop, oldtopsize);
+	/* A heap chunk has at least three words to clear (glibc's check). */
+	malloc_assert(clear / SIZE_SZ >= 3);
+	memset(mem, 0, clear);
 	return track_alloc(mem, bytes, true);
 }
 

@@ -82,6 +82,10 @@ void *int_memalign(struct malloc_state *av, size_t alignment, size_t bytes)
 		if ((size_t)(brk - (char *)p) < MINSIZE)
 			brk += alignment;
 		p = memalign_cut_front(av, p, (struct malloc_chunk *)brk);
+		/* glibc's check that the rest still holds the request. */
+		malloc_assert(chunk_is_mmapped(p) ||
+			      (chunk_size(p) >= nb &&
+			       (uintptr_t)chunk2mem(p) % alignment == 0));
 	}
 	memalign_cut_back(av, p, nb);
 	return chunk2mem(p);
