@@ -136,8 +136,8 @@ static void arena_thread_exit(void *arg)
 {
 	struct malloc_state *av = arg;
 
-	tcache_thread_shutdown();
 	track_enter();
+	tcache_thread_shutdown();
 	lock_acquire(&free_list_lock);
 	detach_arena_locked(av);
 	lock_release(&free_list_lock);

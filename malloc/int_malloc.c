@@ -54,11 +54,11 @@ static inline void *chunk_out(struct malloc_state *av,
 }
 
 /*
- * The checks of stage 1 on @victim, the head of fast bin @idx: the
- * message of the first that fails, or NULL.
+ * The alignment checks of stage 1 on @victim, the head of a fast bin,
+ * made before it is taken off: the message of the first that fails, or
+ * NULL.
  */
-static const char *fastbin_head_error(struct malloc_chunk *victim,
-				      unsigned int idx)
+static const char *fastbin_head_error(struct malloc_chunk *victim)
 {
 	if (misaligned_chunk(victim))
 		return "malloc(): unaligned fastbin chunk detected 2";
@@ -69,8 +69,6 @@ static const char *fastbin_head_error(struct malloc_chunk *victim,
 	if (fastbin_next(victim) != NULL &&
 	    misaligned_chunk(fastbin_next(victim)) && !single_threaded())
 		return "malloc(): unaligned fastbin chunk detected";
-	if (fastbin_index(chunk_size(victim)) != idx)
-		return "malloc(): memory corruption (fast)";
 	return NULL;
 }
 
@@ -105,13 +103,24 @@ static pt_noinline void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
 	if (!tcache_has_bin(tc_idx))
 		return;
 	while (tcache_room(tc_idx) && (tc_victim = *fb) != NULL) {
+		struct malloc_chunk *next;
+
 		if (unlikely(misaligned_chunk(tc_victim))) {
 			malloc_corruption("malloc(): unaligned fastbin chunk "
 					  "detected 3",
 					  chunk2mem(tc_victim));
 			return;
 		}
-		*fb = fastbin_next(tc_victim);
+		next = fastbin_next(tc_victim);
+		/* glibc's multi-threaded take checks the next link too. */
+		if (unlikely(!single_threaded() && next != NULL &&
+			     misaligned_chunk(next))) {
+			malloc_corruption("malloc(): unaligned fastbin chunk "
+					  "detected",
+					  chunk2mem(tc_victim));
+			return;
+		}
+		*fb = next;
 		tcache_put(tc_victim, tc_idx);
 	}
 }
@@ -475,19 +484,25 @@ static pt_noinline void *fastbin_out_stashing(struct malloc_state *av,
  * Stage 1 when the head @victim of the fast bin of @nb bytes looked
  * suspect: report the check that fails, which makes the request fail
  * (glibc 2.17 returns NULL after the report); if none really does,
- * take @victim as usual.
+ * take @victim as usual.  As in glibc, a head with a wrong size is
+ * taken off its bin before the report, so that the bin stays usable.
  */
 static pt_noinline void *fastbin_out_checked(struct malloc_state *av,
 					     struct malloc_chunk *victim,
 					     size_t nb, size_t bytes)
 {
-	const char *err = fastbin_head_error(victim, fastbin_index(nb));
+	const char *err = fastbin_head_error(victim);
 
 	if (err != NULL) {
 		malloc_corruption(err, chunk2mem(victim));
 		return NULL;
 	}
 	fastbin_pop(fastbin(av, fastbin_index(nb)), victim);
+	if (fastbin_index(chunk_size(victim)) != fastbin_index(nb)) {
+		malloc_corruption("malloc(): memory corruption (fast)",
+				  chunk2mem(victim));
+		return NULL;
+	}
 	if (tcache != NULL)
 		tcache_stash_fastbin(av, nb);
 	return chunk_out(av, victim, bytes);

@@ -100,6 +100,18 @@ void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx)
 }
 
 /*
+ * Give the heap chunk of @mem back to its arena at thread exit, past
+ * every entry point: valgrind already saw the cached chunks freed, and
+ * never saw the cache itself allocated.
+ */
+static void free_cached(void *mem)
+{
+	struct malloc_chunk *p = mem2chunk(mem);
+
+	int_free(arena_for_chunk(p), p, false);
+}
+
+/*
  * At thread exit: switch the cache off for good and free every cached
  * chunk, then the cache itself, back to their arenas.
  */
@@ -121,8 +133,8 @@ void tcache_thread_shutdown(void)
 						  "detected",
 						  e);
 			t->entries[i] = reveal_ptr((void **)&e->next);
-			ptm_free(e);
+			free_cached(e);
 		}
 	}
-	ptm_free(t);
+	free_cached(t);
 }
