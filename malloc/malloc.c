@@ -54,9 +54,9 @@ static pt_always_inline void *malloc_in_arena(struct malloc_state **avp,
  * malloc() past the per-thread cache: give the thread its cache first
  * if it should have one (glibc's MAYBE_INIT_TCACHE, for valid requests
  * only), then allocate from the thread's arena.  A single-threaded
- * process goes straight to int_malloc(): no lock, and no retry in
- * another arena (as glibc 2.26 and later; debug builds take the long
- * way, which checks the heap afterwards).
+ * process goes straight to int_malloc() in the main arena: no lock, and
+ * no retry in another arena (as glibc 2.26 and later; debug builds take
+ * the long way, which checks the heap afterwards).
  */
 static void *malloc_from_arena(size_t bytes)
 {
@@ -70,9 +70,8 @@ static void *malloc_from_arena(size_t bytes)
 		if (mem != NULL)
 			return mem;
 	}
-	av = thread_arena;
-	if (PTM_DEBUG < 2 && av != NULL && single_threaded())
-		return int_malloc(av, bytes);
+	if (PTM_DEBUG < 2 && single_threaded())
+		return int_malloc(&main_arena, bytes);
 	av = arena_get(bytes);
 	mem = malloc_in_arena(&av, bytes);
 	if (av != NULL)
