@@ -21,35 +21,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static char out[1024];
-static size_t outlen;
-
-/* Record one "EVENT ADDRESS LINE" line for later. */
-static void note(const char *event, const void *addr, int line)
-{
-	int n = snprintf(out + outlen, sizeof(out) - outlen, "%s %p %d\n",
-			 event, addr, line);
-
-	if (n > 0 && (size_t)n < sizeof(out) - outlen)
-		outlen += (size_t)n;
-}
-
-/* @var = @call, noted as @event with the line of the call. */
-#define TRACED(event, var, call)              \
-	do {                                  \
-		(var) = (call);               \
-		note(event, (var), __LINE__); \
-	} while (0)
-
-/*
- * free(@var), noted after the call, so that the caller address (the
- * return address of free) still lies in this line's code.
- */
-#define FREED(var)                             \
-	do {                                   \
-		free(var);                     \
-		note("free", (var), __LINE__); \
-	} while (0)
+#define TRACE_FREE free
+#include "trace_notes.h"
 
 int main(void)
 {
@@ -62,5 +35,5 @@ int main(void)
 	FREED(a);
 	FREED(c);
 	muntrace();
-	return write(1, out, outlen) == (ssize_t)outlen ? 0 : 1;
+	return flush_notes();
 }

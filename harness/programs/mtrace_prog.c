@@ -31,35 +31,8 @@
 
 #include "ptmalloc.h"
 
-static char out[8192];
-static size_t outlen;
-
-/* Record one "EVENT ADDRESS LINE" line for later. */
-static void note(const char *event, const void *addr, int line)
-{
-	int n = snprintf(out + outlen, sizeof(out) - outlen, "%s %p %d\n",
-			 event, addr, line);
-
-	if (n > 0 && (size_t)n < sizeof(out) - outlen)
-		outlen += (size_t)n;
-}
-
-/*
- * @var = @call, noted as @event with the line of the macro's use, which
- * is the line of the call in the debugging information too.
- */
-#define TRACED(event, var, call)              \
-	do {                                  \
-		(var) = (call);               \
-		note(event, (var), __LINE__); \
-	} while (0)
-
-/* ptm_free(@var), noted. */
-#define FREED(var)                             \
-	do {                                   \
-		ptm_free(var);                 \
-		note("free", (var), __LINE__); \
-	} while (0)
+#define TRACE_FREE ptm_free
+#include "trace_notes.h"
 
 /* ptm_posix_memalign(&@var, @align, @n), noted when it succeeds. */
 #define POSIX_TRACED(var, align, n)                              \
@@ -67,21 +40,6 @@ static void note(const char *event, const void *addr, int line)
 		if (ptm_posix_memalign(&(var), align, n) == 0)   \
 			note("posix_memalign", (var), __LINE__); \
 	} while (0)
-
-/* Write what note() recorded. */
-static void flush_notes(void)
-{
-	const char *p = out;
-
-	while (outlen > 0) {
-		ssize_t n = write(1, p, outlen);
-
-		if (n <= 0)
-			break;
-		p += n;
-		outlen -= (size_t)n;
-	}
-}
 
 /* E-6.1. */
 static void mode_basic(void)
