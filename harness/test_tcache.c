@@ -59,23 +59,41 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
 	return v && *v ? strtoull(v, NULL, 0) : dflt;
 }
 
+/* Remove the files diff_seed() and report_difference() write, and @dir. */
+static void remove_run_dir(const char *dir)
+{
+	static const char *const names[] = { "glibc", "ptm", "glibc.rec",
+					     "ptm.rec" };
+	char path[256];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /*
- * Run diffrun over seed @seed, @count calls, into @path: the host's
- * malloc in its default configuration, or (@ptm) this allocator with
- * the cache on; digests only if @hashed.
+ * Run diffrun over seed @seed, @count calls, into file @name of @dir:
+ * the host's malloc in its default configuration, or (@ptm) this
+ * allocator with the cache on; digests only if @hashed.  When it fails,
+ * @dir is removed and the test fails.
  */
-static void run_side(bool ptm, bool hashed, uint64_t seed, uint64_t count,
-		     const char *path)
+static void run_side(const char *dir, const char *name, bool ptm, bool hashed,
+		     uint64_t seed, uint64_t count)
 {
 	char cmd[1024];
 
 	snprintf(cmd, sizeof(cmd),
 		 "env -u GLIBC_TUNABLES -u MALLOC_CHECK_ %s %s/diffrun %s%s "
-		 "seed %" PRIu64 " %" PRIu64 " > %s",
+		 "seed %" PRIu64 " %" PRIu64 " > %s/%s",
 		 ptm ? TCACHE_ON : "", PTM_PROGRAMS_DIR,
 		 hashed ? "--hash " : "", ptm ? "ptm-raw" : "glibc", seed,
-		 count, path);
-	cr_assert(eq(int, run(cmd), 0), "failed: %s", cmd);
+		 count, dir, name);
+	if (run(cmd) != 0) {
+		remove_run_dir(dir);
+		cr_fatal("failed: %s", cmd);
+	}
 }
 
 /* The whole file @path (malloc'ed) and its size in @len. */
@@ -145,20 +163,6 @@ static void put_record(char *msg, size_t cap, const char *name,
 		snprintf(msg + n, cap - n, "\n");
 }
 
-/* Remove the files diff_seed() and report_difference() write, and @dir. */
-static void remove_run_dir(const char *dir)
-{
-	static const char *const names[] = { "glibc", "ptm", "glibc.rec",
-					     "ptm.rec" };
-	char path[256];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 /*
  * Seed @seed differs at call @index: run both sides again up to it with
  * full records and fail with the call and both records.
@@ -172,10 +176,10 @@ static void report_difference(const char *dir, uint64_t seed, uint64_t count,
 	unsigned char *gb, *pb;
 	size_t glen, plen, at = index * sizeof(g);
 
+	run_side(dir, "glibc.rec", false, false, seed, index + 1);
+	run_side(dir, "ptm.rec", true, false, seed, index + 1);
 	snprintf(gpath, sizeof(gpath), "%s/glibc.rec", dir);
 	snprintf(ppath, sizeof(ppath), "%s/ptm.rec", dir);
-	run_side(false, false, seed, index + 1, gpath);
-	run_side(true, false, seed, index + 1, ppath);
 	gb = slurp(gpath, &glen);
 	pb = slurp(ppath, &plen);
 	if (glen >= at + sizeof(g))
@@ -208,10 +212,10 @@ static void diff_seed(uint64_t seed, uint64_t count)
 	uint64_t index;
 
 	cr_assert(ne(ptr, mkdtemp(dir), NULL));
+	run_side(dir, "glibc", false, true, seed, count);
+	run_side(dir, "ptm", true, true, seed, count);
 	snprintf(gpath, sizeof(gpath), "%s/glibc", dir);
 	snprintf(ppath, sizeof(ppath), "%s/ptm", dir);
-	run_side(false, true, seed, count, gpath);
-	run_side(true, true, seed, count, ppath);
 	gb = slurp(gpath, &glen);
 	pb = slurp(ppath, &plen);
 	index = first_difference(gb, glen, pb, plen);
@@ -219,13 +223,13 @@ static void diff_seed(uint64_t seed, uint64_t count)
 	free(pb);
 	if (index < count)
 		report_difference(dir, seed, count, index);
+	remove_run_dir(dir);
 	cr_assert(eq(sz, glen, count * sizeof(uint64_t)),
 		  "seed %" PRIu64 ": diffrun glibc wrote %zu bytes", seed,
 		  glen);
 	cr_assert(eq(sz, plen, count * sizeof(uint64_t)),
 		  "seed %" PRIu64 ": diffrun ptm-raw wrote %zu bytes", seed,
 		  plen);
-	remove_run_dir(dir);
 }
 
 ParameterizedTestParameters(tcache, differential_against_glibc_default)
