@@ -195,18 +195,16 @@ static pt_always_inline void free_heap_chunk(struct tcache_perthread *tc,
 }
 
 /*
- * free() of a heap chunk @p by a thread that has no cache: create it
- * first if the cache is on (glibc's MAYBE_INIT_TCACHE), which may map a
+ * free() of a heap chunk @p by a thread that should have a cache but has
+ * none yet: create it first (glibc's MAYBE_INIT_TCACHE), which may map a
  * new arena: errno is kept.  The size word is read again afterwards.
  */
 static pt_noinline void free_without_tcache(struct malloc_chunk *p)
 {
-	if (unlikely(mp_.tcache_enabled && tcache == NULL)) {
-		int saved_errno = errno;
+	int saved_errno = errno;
 
-		tcache_init();
-		errno = saved_errno;
-	}
+	tcache_init();
+	errno = saved_errno;
 	free_heap_chunk(tcache, p, load_size_word(p));
 }
 
@@ -223,7 +221,7 @@ static pt_always_inline void free_chunk(void *mem)
 
 	if (unlikely(head & IS_MMAPPED))
 		free_mmapped(p);
-	else if (tc == NULL)
+	else if (tc == NULL && unlikely(mp_.tcache_enabled))
 		free_without_tcache(p);
 	else
 		free_heap_chunk(tc, p, head);
