@@ -36,6 +36,65 @@ Test(integrity, malloc_memory_corruption_fast)
 }
 
 /*
+ * Fast bin b -> a, then b's size says the next bin (0x31).  glibc 2.17
+ * takes b off its bin before it checks b's size, so with an action that
+ * does not abort exactly one malloc(24) fails (NULL) and the next one is
+ * served by a: b is lost, the bin stays usable.  Notes b, then both
+ * results, then a.
+ */
+static void fast_bad_size_head(int action)
+{
+	void *a, *b;
+
+	death_setup(action);
+	a = xmalloc(24);
+	b = xmalloc(24);
+	xmalloc(24); /* keeps a and b off top */
+	ptm_free(a);
+	ptm_free(b);
+	W(b, -1) = 0x31;
+	death_note((uintptr_t)b);
+	death_note((uintptr_t)ptm_malloc(24));
+	death_note((uintptr_t)ptm_malloc(24));
+	death_note((uintptr_t)a);
+}
+
+/*
+ * Run fast_bad_size_head() under @action (0 or 1): the report (nothing,
+ * or the long line), then NULL once and a.  With the heap walker the
+ * child stops after the report instead (b's size leaves the heap
+ * unwalkable).
+ */
+static void check_fast_bad_size_head(int action)
+{
+	const char *msg = "malloc(): memory corruption (fast)";
+	struct death d;
+
+	death_run(fast_bad_size_head, action, &d);
+	cr_assert(ge(int, d.nnotes, 1), "child status %#x, stderr: %s",
+		  d.status, d.err);
+	if (DEATH_HEAP_WALKER) {
+		expect_report_then_walker(&d, action, msg, d.notes[0]);
+		return;
+	}
+	expect_report(&d, action, msg, d.notes[0]);
+	cr_assert(eq(int, d.nnotes, 4));
+	cr_expect(eq(ptr, (void *)d.notes[1], NULL), "the first malloc fails");
+	cr_expect(eq(ptr, (void *)d.notes[2], (void *)d.notes[3]),
+		  "the second malloc returns a");
+}
+
+Test(integrity, malloc_memory_corruption_fast_head_taken_off_action0)
+{
+	check_fast_bad_size_head(0);
+}
+
+Test(integrity, malloc_memory_corruption_fast_head_taken_off_action1)
+{
+	check_fast_bad_size_head(1);
+}
+
+/*
  * b's link now points into a, misaligned.  This test process has threads
  * (Criterion's), so, as glibc does once a thread exists, the malloc that
  * takes b checks the next link and reports b.  Without threads glibc
@@ -82,6 +141,46 @@ static void fast_misaligned_next_threaded(int action)
 Test(integrity, malloc_unaligned_fastbin_chunk_multithreaded)
 {
 	check(fast_misaligned_next_threaded, 3,
+	      "malloc(): unaligned fastbin chunk detected");
+}
+
+/*
+ * The cache's refill from a fast bin (glibc's tcache stashing) when the
+ * next link of a chunk it moves is misaligned.  Ten 24-byte blocks, nine
+ * freed: seven cached, then c8 -> c7 in the fast bin; the cache drained;
+ * c7's link forged so that it reveals 0x1008.  malloc(24) takes c8 and
+ * refills the cache from the bin.  This death-test child was forked
+ * from Criterion's worker, which has created threads, so the process
+ * counts as multi-threaded (SINGLE_THREAD_P false), and glibc's refill
+ * then checks c7's next link as it takes c7 (REMOVE_FB): "unaligned
+ * fastbin chunk detected" naming c7, as the host's glibc 2.36 reports
+ * once a thread was created.  (Single-threaded, glibc moves c7 and
+ * reports the bad link itself: "... detected 3".)
+ */
+static void stash_misaligned_next(int action)
+{
+	size_t *link;
+	void *c[10];
+
+	setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=7", 1);
+	death_setup(action);
+	if (ptm_debug_tunable("safe_linking") != 1)
+		death_exit(95);
+	for (int i = 0; i < 10; i++)
+		c[i] = xmalloc(24);
+	for (int i = 0; i < 9; i++)
+		ptm_free(c[i]);
+	for (int i = 0; i < 7; i++)
+		xmalloc(24);
+	link = &W(c[7], 0);
+	*link = ((uintptr_t)link >> 12) ^ 0x1008;
+	death_note((uintptr_t)c[7]);
+	xmalloc(24);
+}
+
+Test(integrity, malloc_tcache_refill_unaligned_fastbin_next_with_threads)
+{
+	check(stash_misaligned_next, 3,
 	      "malloc(): unaligned fastbin chunk detected");
 }
 

@@ -3,7 +3,8 @@
  * Behaviour at the limits: the break refused (RLIMIT_DATA, a foreign
  * sbrk), the address space exhausted (RLIMIT_AS, 9 threads at once),
  * impossible sizes and alignments for every entry point, errno across
- * free(), and three of glibc's conformance tests rewritten here:
+ * free() (also when it creates a thread's cache and no arena can be
+ * mapped), and three of glibc's conformance tests rewritten here:
  * tst-malloc-too-large, tst-trim1 and tst-malloc-thread-fail.
  *
  * The real-break and thread cases run in helper programs
@@ -13,6 +14,7 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "death.h"
 #include "harness.h"
 #include "programs/exp_run.h"
 
@@ -358,6 +361,85 @@ Test(limits, free_preserves_errno)
 	cr_expect(eq(sz, brk_delta(), 0x21000), "that free lowered the break");
 	ptm_free(mapped);
 	cr_expect(eq(int, errno, ERANGE), "mmapped chunk");
+}
+
+/* The block the main thread gives the thread of free_creates_cache(). */
+static void *first_free_block;
+
+/*
+ * The thread of free_creates_cache(): cap the address space 16 MiB above
+ * what the process maps now, far below the 64 MiB a new arena's heap
+ * takes, then free the main thread's block as this thread's first heap
+ * operation.  Notes errno after the free, and the mapped chunks after
+ * a malloc(200) (which has no arena to come from).
+ */
+static void *free_first_under_rlimit(void *arg)
+{
+	struct rlimit rl;
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f == NULL || fscanf(f, "%lu", &pages) != 1)
+		death_exit(95);
+	fclose(f);
+	if (getrlimit(RLIMIT_AS, &rl) != 0)
+		death_exit(96);
+	rl.rlim_cur = pages * (unsigned long)sysconf(_SC_PAGESIZE) + MIB(16);
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		death_exit(97);
+	errno = ERANGE;
+	ptm_free(first_free_block);
+	death_note((uintptr_t)errno);
+	if (ptm_malloc(200) == NULL)
+		death_exit(98);
+	death_note(ptm_mallinfo2().hblks);
+	return arg;
+}
+
+/*
+ * The child of free_preserves_errno_creating_the_cache: the cache on
+ * (GLIBC_TUNABLES read when the allocator initialises, so set first),
+ * one block from the main thread, then a thread whose first heap
+ * operation is the free of that block.
+ */
+static void free_creates_cache(int unused)
+{
+	pthread_t t;
+
+	(void)unused;
+	setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=7", 1);
+	death_setup(-1);
+	death_note(ptm_debug_tunable("tcache_count"));
+	first_free_block = ptm_malloc(32);
+	if (first_free_block == NULL)
+		death_exit(92);
+	if (pthread_create(&t, NULL, free_first_under_rlimit, NULL) != 0 ||
+	    pthread_join(t, NULL) != 0)
+		death_exit(93);
+}
+
+/*
+ * free() keeps errno when it is a thread's first heap operation with the
+ * per-thread cache on: creating the cache looks for an arena, and the
+ * new arena's heap cannot be mapped under RLIMIT_AS (ENOMEM).  The
+ * thread is then left without an arena, so its malloc(200) is served by
+ * a mapping of its own (glibc's sysmalloc without an arena): one mapped
+ * chunk, which shows that the arena was indeed refused.  In a child:
+ * the address-space limit and the tunable must not reach the test
+ * process.
+ */
+Test(limits, free_preserves_errno_creating_the_cache)
+{
+	struct death d;
+
+	death_run(free_creates_cache, 0, &d);
+	expect_exit0(&d);
+	cr_assert(eq(str, d.err, ""));
+	cr_assert(eq(int, d.nnotes, 3), "child status %#x", d.status);
+	cr_expect(eq(u64, d.notes[0], 7), "the cache is on");
+	cr_expect(eq(u64, d.notes[1], ERANGE), "errno after the free");
+	cr_expect(eq(u64, d.notes[2], 1), "mapped chunks: the arena was "
+					  "refused");
 }
 
 /*
