@@ -23,10 +23,10 @@ static char *reserve_aligned(void)
 	char *p1, *p2;
 	size_t ul;
 
-	if (aligned_heap_area != NULL) {
-		p2 = os_mmap(aligned_heap_area, HEAP_MAX_SIZE, PROT_NONE,
-			     flags);
-		aligned_heap_area = NULL;
+	/* Taken in one step: threads may create arenas at the same time. */
+	p1 = __atomic_exchange_n(&aligned_heap_area, NULL, __ATOMIC_RELAXED);
+	if (p1 != NULL) {
+		p2 = os_mmap(p1, HEAP_MAX_SIZE, PROT_NONE, flags);
 		if (p2 != MAP_FAILED &&
 		    ((uintptr_t)p2 & (HEAP_MAX_SIZE - 1)) == 0)
 			return p2;
@@ -41,7 +41,8 @@ static char *reserve_aligned(void)
 		if (ul)
 			os_munmap(p1, ul);
 		else
-			aligned_heap_area = p2 + HEAP_MAX_SIZE;
+			__atomic_store_n(&aligned_heap_area, p2 + HEAP_MAX_SIZE,
+					 __ATOMIC_RELAXED);
 		os_munmap(p2 + HEAP_MAX_SIZE, HEAP_MAX_SIZE - ul);
 		return p2;
 	}
@@ -132,8 +133,11 @@ static int shrink_heap(struct heap_info *h, size_t diff)
 /* Unmap the whole sub-heap @h. */
 static void delete_heap(struct heap_info *h)
 {
-	if ((char *)h + HEAP_MAX_SIZE == aligned_heap_area)
-		aligned_heap_area = NULL;
+	char *next = (char *)h + HEAP_MAX_SIZE;
+
+	/* The spare after @h stops being a hint once @h goes. */
+	__atomic_compare_exchange_n(&aligned_heap_area, &next, NULL, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	os_munmap(h, HEAP_MAX_SIZE);
 }
 

@@ -335,19 +335,18 @@ void *ptm_calloc(size_t n, size_t elem_size)
 	mem = malloc_in_arena(&av, bytes);
 	if (av != NULL)
 		arena_unlock(av);
-	debug_check_after_op();
-	if (mem == NULL)
-		return track_alloc(NULL, bytes, true);
-	if (chunk_is_mmapped(mem2chunk(mem))) {
+	if (mem != NULL && chunk_is_mmapped(mem2chunk(mem))) {
 		/* Fresh mapping: already zero unless perturbed. */
 		if (unlikely(mp_.perturb_byte))
 			memset(mem, 0, bytes);
-		return track_alloc(mem, bytes, true);
+	} else if (mem != NULL) {
+		clear = calloc_clear_size(mem2chunk(mem), oldtop, oldtopsize);
+		/* A heap chunk has at least three words to clear (glibc). */
+		malloc_assert(clear / SIZE_SZ >= 3);
+		memset(mem, 0, clear);
 	}
-	clear = calloc_clear_size(mem2chunk(mem), oldtop, oldtopsize);
-	/* A heap chunk has at least three words to clear (glibc's check). */
-	malloc_assert(clear / SIZE_SZ >= 3);
-	memset(mem, 0, clear);
+	/* Last, so that glibc's own check above reports first. */
+	debug_check_after_op();
 	return track_alloc(mem, bytes, true);
 }
 
