@@ -154,14 +154,15 @@ static void free_trim(struct malloc_state *av)
 
 	if (av->have_fastchunks)
 		malloc_consolidate(av);
-	saved_errno = errno;
 	if (av == &main_arena) {
+		/* systrim() keeps errno around the break's system calls. */
 		if (chunk_size(av->top) >=
 		    __atomic_load_n(&mp_.trim_threshold, __ATOMIC_RELAXED))
 			systrim(mp_.top_pad, av);
-	} else {
-		heap_trim(heap_for_ptr(av->top), mp_.top_pad);
+		return;
 	}
+	saved_errno = errno;
+	heap_trim(heap_for_ptr(av->top), mp_.top_pad);
 	errno = saved_errno;
 }
 

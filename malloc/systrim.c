@@ -10,10 +10,37 @@
  * pages inside large free chunks are unused, keeping each chunk's header
  * and list links.
  */
+#include <errno.h>
 #include <stdint.h>
 
 #include "internal.h"
 #include "os.h"
+
+/*
+ * systrim()'s move of the break down by @extra bytes of @av's top (of
+ * @top_size bytes), unless someone else moved the break.  The break's
+ * system calls may set errno, which free() must keep (glibc 2.33).
+ */
+static int systrim_break(struct malloc_state *av, long top_size, long extra)
+{
+	int saved_errno = errno;
+	char *current_brk = os_morecore(0);
+	char *new_brk;
+	long released = 0;
+
+	if (current_brk == (char *)av->top + top_size) {
+		os_morecore(-extra);
+		new_brk = os_morecore(0);
+		if (new_brk != MORECORE_FAILURE)
+			released = current_brk - new_brk;
+	}
+	errno = saved_errno;
+	if (released == 0)
+		return 0;
+	av->system_mem -= (size_t)released;
+	set_head(av->top, (size_t)(top_size - released) | PREV_INUSE);
+	return 1;
+}
 
 /*
  * Lower the break under the main arena's top of @av by the whole pages
@@ -33,28 +60,13 @@ int systrim(size_t pad, struct malloc_state *av)
 	long top_size = (long)chunk_size(av->top);
 	long top_area = top_size - (long)MINSIZE - 1;
 	long extra;
-	long released;
-	char *current_brk;
-	char *new_brk;
 
 	if ((size_t)top_area <= pad)
 		return 0;
 	extra = (long)(((size_t)top_area - pad) & ~(pagesize - 1));
 	if (extra == 0)
 		return 0;
-	current_brk = os_morecore(0);
-	if (current_brk != (char *)av->top + top_size)
-		return 0;
-	os_morecore(-extra);
-	new_brk = os_morecore(0);
-	if (new_brk == MORECORE_FAILURE)
-		return 0;
-	released = current_brk - new_brk;
-	if (released == 0)
-		return 0;
-	av->system_mem -= (size_t)released;
-	set_head(av->top, (size_t)(top_size - released) | PREV_INUSE);
-	return 1;
+	return systrim_break(av, top_size, extra);
 }
 
 /*
