@@ -40,6 +40,7 @@
 #endif
 
 #include "programs/check_report.h"
+#include "programs/read_all.h"
 #include "ptmalloc.h"
 
 #define DEATH_MAX_NOTES 8
@@ -100,28 +101,6 @@ static inline void death_setup(int action)
 		death_exit(91);
 }
 
-/* Read @fd to EOF into @buf (NUL-terminated, truncated); the length. */
-static inline size_t death_read(int fd, char *buf, size_t cap)
-{
-	size_t len = 0;
-	char sink[4096];
-
-	for (;;) {
-		char *dst = len < cap - 1 ? buf + len : sink;
-		size_t room = len < cap - 1 ? cap - 1 - len : sizeof(sink);
-		ssize_t n = read(fd, dst, room);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (dst != sink)
-			len += (size_t)n;
-	}
-	buf[len] = '\0';
-	return len;
-}
-
 /* Run @fn(@arg) in a child; fill @d. */
 static inline void death_run(void (*fn)(int), int arg, struct death *d)
 {
@@ -145,7 +124,7 @@ static inline void death_run(void (*fn)(int), int arg, struct death *d)
 	}
 	close(err[1]);
 	close(notes[1]);
-	death_read(err[0], d->err, sizeof(d->err));
+	fd_read_all(err[0], d->err, sizeof(d->err));
 	n = (size_t)read(notes[0], d->notes, sizeof(d->notes));
 	d->nnotes = (int)(n / sizeof(uintptr_t));
 	close(err[0]);

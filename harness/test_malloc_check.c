@@ -86,9 +86,9 @@ static void run_prog(const char *prog, const char *a1, const char *a2,
 	close(out[1]);
 	close(err[1]);
 	close(note[1]);
-	death_read(err[0], r->err, sizeof(r->err));
-	death_read(out[0], r->out, sizeof(r->out));
-	death_read(note[0], hex, sizeof(hex));
+	fd_read_all(err[0], r->err, sizeof(r->err));
+	fd_read_all(out[0], r->out, sizeof(r->out));
+	fd_read_all(note[0], hex, sizeof(hex));
 	r->ptr = (uintptr_t)strtoull(hex, NULL, 16);
 	close(out[0]);
 	close(err[0]);

@@ -27,31 +27,11 @@
 
 #include "check_report.h"
 #include "exp_util.h"
+#include "read_all.h"
 
 /* Captured output of the measured program. */
 static char out_buf[4096];
 static char err_buf[65536];
-
-/* Read @fd to EOF into @buf (NUL-terminated, truncated to @cap - 1). */
-static void read_all(int fd, char *buf, size_t cap)
-{
-	size_t len = 0;
-	char sink[4096];
-
-	for (;;) {
-		char *dst = len < cap - 1 ? buf + len : sink;
-		size_t room = len < cap - 1 ? cap - 1 - len : sizeof(sink);
-		ssize_t n = read(fd, dst, room);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (dst != sink)
-			len += (size_t)n;
-	}
-	buf[len] = '\0';
-}
 
 /*
  * Run @prog with @args (kind and optional action) and @env, capturing
@@ -79,8 +59,8 @@ static int run(const char *prog, char *const args[3], char *const env[])
 	}
 	close(out[1]);
 	close(err[1]);
-	read_all(err[0], err_buf, sizeof(err_buf));
-	read_all(out[0], out_buf, sizeof(out_buf));
+	fd_read_all(err[0], err_buf, sizeof(err_buf));
+	fd_read_all(out[0], out_buf, sizeof(out_buf));
 	close(out[0]);
 	close(err[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

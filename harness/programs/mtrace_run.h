@@ -26,6 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "read_all.h"
+
 #ifndef PTM_PROGRAMS_DIR
 #error "PTM_PROGRAMS_DIR must name the directory of the built programs"
 #endif
@@ -58,10 +60,8 @@ struct mt_note {
 static inline int mt_run(char *const argv[], char *const envp[], char *out,
 			 size_t cap)
 {
-	size_t len = 0;
 	int fds[2], status;
 	pid_t pid;
-	ssize_t n;
 
 	if (pipe(fds) != 0)
 		return -1;
@@ -77,20 +77,7 @@ static inline int mt_run(char *const argv[], char *const envp[], char *out,
 		_exit(127);
 	}
 	close(fds[1]);
-	for (;;) {
-		char sink[512];
-		char *dst = len + 1 < cap ? out + len : sink;
-		size_t room = len + 1 < cap ? cap - 1 - len : sizeof(sink);
-
-		n = read(fds[0], dst, room);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (dst != sink)
-			len += (size_t)n;
-	}
-	out[len] = '\0';
+	fd_read_all(fds[0], out, cap);
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)

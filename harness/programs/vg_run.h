@@ -28,6 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "read_all.h"
+
 #ifndef PTM_PROGRAMS_DIR
 #error "PTM_PROGRAMS_DIR must name the directory of the built programs"
 #endif
@@ -55,28 +57,6 @@ struct vg_report {
 	char lines[VG_MAX_LINES][VG_LINE];
 	char raw[1 << 16];
 };
-
-/* Read all of @fd into @buf (@cap bytes, NUL-terminated, rest dropped). */
-static inline void vg_read_all(int fd, char *buf, size_t cap)
-{
-	size_t len = 0;
-	char sink[512];
-	ssize_t n;
-
-	for (;;) {
-		char *dst = len + 1 < cap ? buf + len : sink;
-		size_t room = len + 1 < cap ? cap - 1 - len : sizeof(sink);
-
-		n = read(fd, dst, room);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (dst != sink)
-			len += (size_t)n;
-	}
-	buf[len] = '\0';
-}
 
 /*
  * One report line, normalised into @dst: the "==PID== " prefix dropped,
@@ -162,7 +142,7 @@ static inline bool vg_run(char *const argv[], const char *extra,
 		_exit(127);
 	}
 	close(fds[1]);
-	vg_read_all(fds[0], r->out, sizeof(r->out));
+	fd_read_all(fds[0], r->out, sizeof(r->out));
 	close(fds[0]);
 	while (waitpid(pid, &r->status, 0) < 0)
 		if (errno != EINTR)
@@ -171,7 +151,7 @@ static inline bool vg_run(char *const argv[], const char *extra,
 	unlink(log);
 	if (fd < 0)
 		return false;
-	vg_read_all(fd, r->raw, sizeof(r->raw));
+	fd_read_all(fd, r->raw, sizeof(r->raw));
 	close(fd);
 	r->nlines = 0;
 	for (p = r->raw; *p != '\0' && r->nlines < VG_MAX_LINES; p = nl + 1) {
