@@ -55,17 +55,27 @@ static bool read_trace(void)
 	return true;
 }
 
-/* Run mtrace_prog @mode traced; it must exit 0.  Reads notes and trace. */
-static void run_traced(const char *mode)
+/*
+ * Run mtrace_prog @mode traced, with the extra variable @env (or none);
+ * it must exit 0.  Reads notes and trace.
+ */
+static void run_traced_env(const char *mode, const char *env)
 {
 	int status;
 
 	make_trace_path();
-	status = mt_run_prog(mode, trace_path, prog_out, sizeof(prog_out));
+	status = mt_run_prog_env(mode, trace_path, env, prog_out,
+				 sizeof(prog_out));
 	cr_assert(eq(int, status, 0), "mtrace_prog %s: status %#x, output:\n%s",
 		  mode, status, prog_out);
 	nnotes = mt_notes(prog_out, notes, MT_MAX_NOTES);
 	cr_assert(read_trace(), "no trace file %s", trace_path);
+}
+
+/* run_traced_env() with no extra variable. */
+static void run_traced(const char *mode)
+{
+	run_traced_env(mode, NULL);
 }
 
 /* The exit status of wait status @status, -1 if it did not exit. */
@@ -146,6 +156,50 @@ static void expect_end_of_trace(const char *cursor)
 	cr_expect(eq(str, (char *)cursor, ""), "trace continues: '%s'", cursor);
 }
 
+/* glibc's mtrace script, given the binary @prog, finds no leak. */
+static void expect_no_leaks(const char *prog)
+{
+	int status =
+		mt_run_script(prog, trace_path, script_out, sizeof(script_out));
+
+	cr_expect(eq(int, exit_code(status), 0));
+	cr_expect(eq(str, script_out, "No memory leaks.\n"));
+}
+
+/*
+ * glibc's mtrace script reports exactly one block not freed, note @i's,
+ * of @size bytes (the script right-aligns it in 8 columns), and exits
+ * with status 1.  With @caller NULL it is given mtrace_prog's binary and
+ * must name note @i's source line; else it runs without the binary and
+ * must print @caller, the relative caller address.
+ */
+static void expect_one_leak(int i, const char *size, const char *caller)
+{
+	char want[512], pos[4400];
+	int status;
+
+	status = mt_run_script(caller == NULL ? MT_PROG : NULL, trace_path,
+			       script_out, sizeof(script_out));
+	cr_expect(eq(int, exit_code(status), 1));
+	if (caller == NULL) {
+		/* The caller as the script spelled it (through addr2line). */
+		cr_assert(ne(ptr, strstr(script_out, " at "), NULL), "%s",
+			  script_out);
+		snprintf(pos, sizeof(pos), "%s",
+			 strstr(script_out, " at ") + 4);
+		pos[strcspn(pos, "\n")] = '\0';
+		cr_expect(mt_is_prog_line(pos, notes[i].line), "caller %s",
+			  pos);
+		caller = pos;
+	}
+	snprintf(want, sizeof(want),
+		 "\nMemory not freed:\n-----------------\n"
+		 "           Address     Size     Caller\n"
+		 "%#018lx %8s  at %s\n",
+		 strtoul(notes[i].addr, NULL, 16), size, caller);
+	cr_expect(eq(str, script_out, want));
+}
+
 /* E-6.1: two malloc(sizeof(int)), one freed: the file line by line. */
 Test(mtrace, e6_1_trace_file)
 {
@@ -171,50 +225,23 @@ Test(mtrace, e6_1_trace_file)
  */
 Test(mtrace, e6_1_mtrace_script)
 {
-	char want[512], pos[4400];
-	unsigned long addr;
-	int status;
-
 	run_traced("basic");
 	cr_assert(eq(int, nnotes, 3));
-	addr = strtoul(notes[1].addr, NULL, 16);
-	status = mt_run_script(MT_PROG, trace_path, script_out,
-			       sizeof(script_out));
-	cr_expect(eq(int, exit_code(status), 1));
-	/* The caller as the script spelled it (through addr2line). */
-	cr_assert(ne(ptr, strstr(script_out, " at "), NULL), "%s", script_out);
-	snprintf(pos, sizeof(pos), "%s", strstr(script_out, " at ") + 4);
-	pos[strcspn(pos, "\n")] = '\0';
-	cr_expect(mt_is_prog_line(pos, notes[1].line), "caller %s", pos);
-	snprintf(want, sizeof(want),
-		 "\nMemory not freed:\n-----------------\n"
-		 "           Address     Size     Caller\n"
-		 "%#018lx      0x4  at %s\n",
-		 addr, pos);
-	cr_expect(eq(str, script_out, want));
+	expect_one_leak(1, "0x4", NULL);
 }
 
 /* Without the binary the script shows the relative caller address. */
 Test(mtrace, e6_1_mtrace_script_without_binary)
 {
-	char want[512], rel[32];
 	const char *c = trace;
-	int status;
+	char rel[32];
 
 	run_traced("basic");
 	cr_assert(eq(int, nnotes, 3));
 	expect_text(&c, "= Start");
 	expect_event(&c, "+", notes[0].addr, "0x4", notes[0].line, NULL);
 	expect_event(&c, "+", notes[1].addr, "0x4", notes[1].line, rel);
-	status =
-		mt_run_script(NULL, trace_path, script_out, sizeof(script_out));
-	cr_expect(eq(int, exit_code(status), 1));
-	snprintf(want, sizeof(want),
-		 "\nMemory not freed:\n-----------------\n"
-		 "           Address     Size     Caller\n"
-		 "%#018lx      0x4  at %s\n",
-		 strtoul(notes[1].addr, NULL, 16), rel);
-	cr_expect(eq(str, script_out, want));
+	expect_one_leak(1, "0x4", rel);
 }
 
 /*
@@ -228,7 +255,6 @@ Test(mtrace, every_call)
 {
 	const char *c = trace;
 	char rel1[32], rel2[32];
-	int status;
 
 	run_traced("calls");
 	cr_assert(eq(int, nnotes, 22), "%s", prog_out);
@@ -289,11 +315,7 @@ Test(mtrace, every_call)
 		     NULL);
 	expect_text(&c, "= End");
 	expect_end_of_trace(c);
-
-	status = mt_run_script(MT_PROG, trace_path, script_out,
-			       sizeof(script_out));
-	cr_expect(eq(int, exit_code(status), 0));
-	cr_expect(eq(str, script_out, "No memory leaks.\n"));
+	expect_no_leaks(MT_PROG);
 }
 
 /*
@@ -306,14 +328,10 @@ Test(mtrace, over_malloc_check)
 	const char *c = trace;
 	char text[4400];
 	struct mt_line l;
-	int events = 0, status;
+	int events = 0;
 
-	make_trace_path();
-	status = mt_run_prog_env("calls", trace_path, "MALLOC_CHECK_=3",
-				 prog_out, sizeof(prog_out));
-	cr_assert(eq(int, status, 0), "%s", prog_out);
-	cr_assert(eq(int, mt_notes(prog_out, notes, MT_MAX_NOTES), 22));
-	cr_assert(read_trace());
+	run_traced_env("calls", "MALLOC_CHECK_=3");
+	cr_assert(eq(int, nnotes, 22));
 	expect_text(&c, "= Start");
 	while (mt_next_line(&c, text, sizeof(text)) &&
 	       strcmp(text, "= End") != 0) {
@@ -323,10 +341,7 @@ Test(mtrace, over_malloc_check)
 	cr_expect(eq(str, text, "= End"));
 	expect_end_of_trace(c);
 	cr_expect(eq(int, events, 24), "the events of mode calls");
-	status = mt_run_script(MT_PROG, trace_path, script_out,
-			       sizeof(script_out));
-	cr_expect(eq(int, exit_code(status), 0));
-	cr_expect(eq(str, script_out, "No memory leaks.\n"));
+	expect_no_leaks(MT_PROG);
 }
 
 /* A second ptm_mtrace() or ptm_muntrace() changes nothing. */
@@ -352,9 +367,7 @@ Test(mtrace, twice)
  */
 Test(mtrace, exit_while_tracing)
 {
-	char want[512], pos[4400];
 	const char *c = trace;
-	int status;
 
 	run_traced("noend");
 	cr_assert(eq(int, nnotes, 3));
@@ -365,20 +378,7 @@ Test(mtrace, exit_while_tracing)
 		     NULL);
 	expect_event(&c, "-", note_addr(2, "free"), NULL, notes[2].line, NULL);
 	expect_end_of_trace(c);
-
-	status = mt_run_script(MT_PROG, trace_path, script_out,
-			       sizeof(script_out));
-	cr_expect(eq(int, exit_code(status), 1));
-	cr_assert(ne(ptr, strstr(script_out, " at "), NULL), "%s", script_out);
-	snprintf(pos, sizeof(pos), "%s", strstr(script_out, " at ") + 4);
-	pos[strcspn(pos, "\n")] = '\0';
-	cr_expect(mt_is_prog_line(pos, notes[0].line), "caller %s", pos);
-	snprintf(want, sizeof(want),
-		 "\nMemory not freed:\n-----------------\n"
-		 "           Address     Size     Caller\n"
-		 "%#018lx     0x64  at %s\n",
-		 strtoul(notes[0].addr, NULL, 16), pos);
-	cr_expect(eq(str, script_out, want));
+	expect_one_leak(0, "0x64", NULL);
 }
 
 /*
@@ -517,11 +517,7 @@ Test(mtrace, dropin_standard_names)
 		cr_expect(eq(str, ours[i].op, glibc_lines[i].op));
 		cr_expect(eq(str, ours[i].size, glibc_lines[i].size));
 	}
-	cr_expect(eq(int,
-		     exit_code(mt_run_script(DM_PROG, trace_path, script_out,
-					     sizeof(script_out))),
-		     0));
-	cr_expect(eq(str, script_out, "No memory leaks.\n"));
+	expect_no_leaks(DM_PROG);
 
 	run_dropin_mtrace(NULL);
 	cr_expect(eq(str, trace, ""), "glibc's stub traced: '%s'", trace);
