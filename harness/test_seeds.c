@@ -272,6 +272,35 @@ static void seed_run_free(struct seed_run *r)
 	free(r->calls);
 }
 
+/*
+ * The end of a two-sided check: the seven break readings of each side
+ * (@want_ours and @want_glibc; none when NULL, for the programs that
+ * print none), then both runs released.
+ */
+static void finish_seed(struct seed_run *ours, struct seed_run *glibc,
+			const long long want_ours[7],
+			const long long want_glibc[7])
+{
+	if (want_ours != NULL) {
+		check_readings(ours, "ours", want_ours, 7);
+		check_readings(glibc, "glibc", want_glibc, 7);
+	}
+	seed_run_free(ours);
+	seed_run_free(glibc);
+}
+
+/* check_trace() on "seed_NAME MODE", then finish_seed(). */
+static void check_seed(const char *name, const char *mode,
+		       const struct seed_call *table,
+		       const long long want_ours[7],
+		       const long long want_glibc[7])
+{
+	struct seed_run ours, glibc;
+
+	check_trace(name, mode, table, &ours, &glibc);
+	finish_seed(&ours, &glibc, want_ours, want_glibc);
+}
+
 /* stdout is a file with st_blksize 4096: stdio's buffer is malloc(4096). */
 Test(seeds, stdout_buffer_precondition)
 {
@@ -307,11 +336,8 @@ Test(seed_4_3_1, test1_strace)
 		BOTH(MUNMAP_1M("M1")),
 		END,
 	};
-	struct seed_run ours, glibc;
 
-	check_trace("seed_4_3_1", "test1", table, &ours, &glibc);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_seed("seed_4_3_1", "test1", table, NULL, NULL);
 }
 
 /*
@@ -333,11 +359,7 @@ static const struct seed_call mmap_max_test2_table[] = {
 
 Test(seed_4_3_1, test2_strace)
 {
-	struct seed_run ours, glibc;
-
-	check_trace("seed_4_3_1", "test2", mmap_max_test2_table, &ours, &glibc);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_seed("seed_4_3_1", "test2", mmap_max_test2_table, NULL, NULL);
 }
 
 /*
@@ -358,11 +380,8 @@ Test(seed_4_3_2, test1_strace)
 		BOTH(BRK("0x121000")),
 		END,
 	};
-	struct seed_run ours, glibc;
 
-	check_trace("seed_4_3_2", "test1", table, &ours, &glibc);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_seed("seed_4_3_2", "test1", table, NULL, NULL);
 }
 
 /* 4.3.2 test2 (document: two mmap/munmap pairs).  glibc: + the header. */
@@ -377,11 +396,8 @@ Test(seed_4_3_2, test2_strace)
 		BOTH(MUNMAP_1M("M2")),
 		END,
 	};
-	struct seed_run ours, glibc;
 
-	check_trace("seed_4_3_2", "test2", table, &ours, &glibc);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_seed("seed_4_3_2", "test2", table, NULL, NULL);
 }
 
 /*
@@ -406,6 +422,26 @@ static int mallinfo_figures(const char *out, long long *v, int cap)
 	     l += 2)
 		v[n++] = strtoll(l + 2, NULL, 10);
 	return n;
+}
+
+/*
+ * Assert the three mallinfo tables @r printed (30 figures) against
+ * @before, @alloc and @after_free, ten fields each; @side names the run.
+ */
+static void check_mallinfo_tables(const struct seed_run *r, const char *side,
+				  const long long before[10],
+				  const long long alloc[10],
+				  const long long after_free[10])
+{
+	long long v[40];
+
+	cr_assert(eq(int, mallinfo_figures(r->out, v, 40), 30), "%s", side);
+	for (int i = 0; i < 10; i++) {
+		cr_expect(eq(i64, v[i], before[i]), "%s before %d", side, i);
+		cr_expect(eq(i64, v[10 + i], alloc[i]), "%s alloc %d", side, i);
+		cr_expect(eq(i64, v[20 + i], after_free[i]), "%s free %d", side,
+			  i);
+	}
 }
 
 /*
@@ -441,26 +477,13 @@ static void check_mxfast(const char *mode, const long long free_ours[10],
 						   0,	   0,	  0, 5728,
 						   129440, 129440 };
 	struct seed_run ours, glibc;
-	long long v[40];
 
 	check_trace("seed_4_3_3", mode, mxfast_table, &ours, &glibc);
-	cr_assert(eq(int, mallinfo_figures(ours.out, v, 40), 30));
-	for (int i = 0; i < 10; i++) {
-		cr_expect(eq(i64, v[i], before_ours[i]), "ours before %d", i);
-		cr_expect(eq(i64, v[10 + i], alloc_ours[i]), "ours alloc %d",
-			  i);
-		cr_expect(eq(i64, v[20 + i], free_ours[i]), "ours free %d", i);
-	}
-	cr_assert(eq(int, mallinfo_figures(glibc.out, v, 40), 30));
-	for (int i = 0; i < 10; i++) {
-		cr_expect(eq(i64, v[i], before_glibc[i]), "glibc before %d", i);
-		cr_expect(eq(i64, v[10 + i], alloc_glibc[i]), "glibc alloc %d",
-			  i);
-		cr_expect(eq(i64, v[20 + i], free_glibc[i]), "glibc free %d",
-			  i);
-	}
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_mallinfo_tables(&ours, "ours", before_ours, alloc_ours,
+			      free_ours);
+	check_mallinfo_tables(&glibc, "glibc", before_glibc, alloc_glibc,
+			      free_glibc);
+	finish_seed(&ours, &glibc, NULL, NULL);
 }
 
 Test(seed_4_3_3, test1_mallinfo_and_strace)
@@ -523,13 +546,9 @@ Test(seed_4_3_4, test1_readings_and_strace)
 	static const long long want_glibc[7] = { 0,	  0x21000, 0x54000,
 						 0x54000, 0x86000, 0x86000,
 						 0x22000 };
-	struct seed_run ours, glibc;
 
-	check_trace("seed_4_3_4", "test1", top_pad_test1_table, &ours, &glibc);
-	check_readings(&ours, "ours", want_ours, 7);
-	check_readings(&glibc, "glibc", want_glibc, 7);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_seed("seed_4_3_4", "test1", top_pad_test1_table, want_ours,
+		   want_glibc);
 }
 
 /*
@@ -567,13 +586,8 @@ static const long long top_pad_test2_glibc[7] = { 0,	   0x65000, 0x65000,
 
 Test(seed_4_3_4, test2_readings_and_strace)
 {
-	struct seed_run ours, glibc;
-
-	check_trace("seed_4_3_4", "test2", top_pad_test2_table, &ours, &glibc);
-	check_readings(&ours, "ours", top_pad_test2_ours, 7);
-	check_readings(&glibc, "glibc", top_pad_test2_glibc, 7);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_seed("seed_4_3_4", "test2", top_pad_test2_table,
+		   top_pad_test2_ours, top_pad_test2_glibc);
 }
 
 /*
@@ -589,13 +603,9 @@ Test(seed_4_3_5, test1_readings_and_strace)
 	static const long long want_glibc[7] = { 0x21000, 0x21000, 0x54000,
 						 0x54000, 0x86000, 0x86000,
 						 0x22000 };
-	struct seed_run ours, glibc;
 
-	check_trace("seed_4_3_5", "test1", top_pad_test1_table, &ours, &glibc);
-	check_readings(&ours, "ours", want_ours, 7);
-	check_readings(&glibc, "glibc", want_glibc, 7);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_seed("seed_4_3_5", "test1", top_pad_test1_table, want_ours,
+		   want_glibc);
 }
 
 /*
@@ -617,13 +627,8 @@ Test(seed_4_3_5, test2_readings_and_strace)
 	static const long long want_glibc[7] = { 0x21000, 0x21000, 0x54000,
 						 0x54000, 0x86000, 0x86000,
 						 0x86000 };
-	struct seed_run ours, glibc;
 
-	check_trace("seed_4_3_5", "test2", table, &ours, &glibc);
-	check_readings(&ours, "ours", want_ours, 7);
-	check_readings(&glibc, "glibc", want_glibc, 7);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+	check_seed("seed_4_3_5", "test2", table, want_ours, want_glibc);
 }
 
 /*
@@ -631,15 +636,18 @@ Test(seed_4_3_5, test2_readings_and_strace)
  * with variable @var must behave as the document's program that calls
  * mallopt() with the same value, on both sides.  The glibc side keeps
  * tcache_count=0 (in the same GLIBC_TUNABLES string when @var is one).
+ * The readings as in finish_seed().
  */
 static void check_tunable(const char *name, const char *mode, char *var,
-			  const struct seed_call *table, struct seed_run *ours,
-			  struct seed_run *glibc)
+			  const struct seed_call *table,
+			  const long long want_ours[7],
+			  const long long want_glibc[7])
 {
 	static const char gt[] = "GLIBC_TUNABLES=";
 	char both[256], what[128];
 	char *ours_env[] = { var, NULL };
 	char *glibc_env[] = { var, GLIBC_NO_TCACHE, NULL };
+	struct seed_run ours, glibc;
 
 	if (strncmp(var, gt, sizeof(gt) - 1) == 0) {
 		snprintf(both, sizeof(both), "%s:%s", GLIBC_NO_TCACHE,
@@ -647,44 +655,32 @@ static void check_tunable(const char *name, const char *mode, char *var,
 		glibc_env[0] = both;
 		glibc_env[1] = NULL;
 	}
-	seed_run_env(name, mode, true, ours_env, ours);
-	seed_run_env(name, mode, false, glibc_env, glibc);
+	seed_run_env(name, mode, true, ours_env, &ours);
+	seed_run_env(name, mode, false, glibc_env, &glibc);
 	snprintf(what, sizeof(what), "%s %s with %s", name, mode, var);
-	check_calls(table, ours, glibc, what);
+	check_calls(table, &ours, &glibc, what);
+	finish_seed(&ours, &glibc, want_ours, want_glibc);
 }
 
 /* MALLOC_MMAP_MAX_=0 turns 4.3.1 test1 into test2. */
 Test(seed_tunables, malloc_mmap_max_env)
 {
-	struct seed_run ours, glibc;
-
 	check_tunable("seed_4_3_1", "test1", "MALLOC_MMAP_MAX_=0",
-		      mmap_max_test2_table, &ours, &glibc);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+		      mmap_max_test2_table, NULL, NULL);
 }
 
 /* The same through GLIBC_TUNABLES. */
 Test(seed_tunables, glibc_tunables_mmap_max)
 {
-	struct seed_run ours, glibc;
-
 	check_tunable("seed_4_3_1", "test1",
 		      "GLIBC_TUNABLES=glibc.malloc.mmap_max=0",
-		      mmap_max_test2_table, &ours, &glibc);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+		      mmap_max_test2_table, NULL, NULL);
 }
 
 /* MALLOC_TOP_PAD_=409600 turns 4.3.4 test1 into test2, readings too. */
 Test(seed_tunables, malloc_top_pad_env)
 {
-	struct seed_run ours, glibc;
-
 	check_tunable("seed_4_3_4", "test1", "MALLOC_TOP_PAD_=409600",
-		      top_pad_test2_table, &ours, &glibc);
-	check_readings(&ours, "ours", top_pad_test2_ours, 7);
-	check_readings(&glibc, "glibc", top_pad_test2_glibc, 7);
-	seed_run_free(&ours);
-	seed_run_free(&glibc);
+		      top_pad_test2_table, top_pad_test2_ours,
+		      top_pad_test2_glibc);
 }
