@@ -33,6 +33,14 @@ static void capture_stderr(void)
 	cr_redirect_stderr();
 }
 
+/* Run ptm_malloc_stats() and assert that it printed exactly @want. */
+static void assert_malloc_stats(const char *want)
+{
+	ptm_malloc_stats();
+	fflush(stderr);
+	cr_assert_stderr_eq_str(want);
+}
+
 /*
  * Run ptm_malloc_info(0, ...) into a memory stream (glibc's malloc owns
  * its buffer) and assert that the text is exactly @want.
@@ -182,35 +190,37 @@ Test(stats, mallinfo_fresh_all_zero_but_ordblks)
 	cr_assert(eq(sz, m2.keepcost, 0));
 }
 
-/* E-4.3.3 test1: twenty malloc(32) (48-byte chunks), then twenty frees. */
-Test(stats, experiment_4_3_3_mallinfo_fast_bins)
+/*
+ * E-4.3.3 on the heap as it is (the caller set M_MXFAST or not): twenty
+ * malloc(32) (48-byte chunks), then twenty frees, mallinfo before, after
+ * allocating and after freeing (@after_free).
+ */
+static void e433_mallinfo(const struct mi_expect *after_free)
 {
 	void *p[20];
 
-	fresh_sim_heap();
 	assert_mallinfo("before", mi_empty);
 	for (int i = 0; i < 20; i++)
 		p[i] = ptm_malloc(32);
 	assert_mallinfo("after alloc", e433_after_alloc);
 	for (int i = 0; i < 20; i++)
 		ptm_free(p[i]);
-	assert_mallinfo("after free", e433_after_free_fast);
+	assert_mallinfo("after free", *after_free);
+}
+
+/* E-4.3.3 test1: the freed chunks wait in a fast bin. */
+Test(stats, experiment_4_3_3_mallinfo_fast_bins)
+{
+	fresh_sim_heap();
+	e433_mallinfo(&e433_after_free_fast);
 }
 
 /* E-4.3.3 test2: the same with M_MXFAST 0: everything returns to top. */
 Test(stats, experiment_4_3_3_mallinfo_no_fast_bins)
 {
-	void *p[20];
-
 	fresh_sim_heap();
 	cr_assert(eq(int, ptm_mallopt(M_MXFAST, 0), 1));
-	assert_mallinfo("before", mi_empty);
-	for (int i = 0; i < 20; i++)
-		p[i] = ptm_malloc(32);
-	assert_mallinfo("after alloc", e433_after_alloc);
-	for (int i = 0; i < 20; i++)
-		ptm_free(p[i]);
-	assert_mallinfo("after free", e433_after_free_nofast);
+	e433_mallinfo(&e433_after_free_nofast);
 }
 
 /* E-5.1: ten malloc(10) are ten 32-byte chunks; malloc(100) is 112. */
@@ -304,16 +314,14 @@ Test(stats, mallinfo_fast_and_unsorted)
 Test(stats, malloc_stats_fresh, .init = capture_stderr)
 {
 	fresh_sim_heap();
-	ptm_malloc_stats();
-	fflush(stderr);
-	cr_assert_stderr_eq_str("Arena 0:\n"
-				"system bytes     =          0\n"
-				"in use bytes     =          0\n"
-				"Total (incl. mmap):\n"
-				"system bytes     =          0\n"
-				"in use bytes     =          0\n"
-				"max mmap regions =          0\n"
-				"max mmap bytes   =          0\n");
+	assert_malloc_stats("Arena 0:\n"
+			    "system bytes     =          0\n"
+			    "in use bytes     =          0\n"
+			    "Total (incl. mmap):\n"
+			    "system bytes     =          0\n"
+			    "in use bytes     =          0\n"
+			    "max mmap regions =          0\n"
+			    "max mmap bytes   =          0\n");
 }
 
 /*
@@ -328,16 +336,14 @@ Test(stats, malloc_stats_known_heap, .init = capture_stderr)
 	build_fast_and_unsorted();
 	cr_assert(ne(ptr, ptm_malloc(MIB(1)), NULL));
 	assert_mallinfo("after the mmapped block", mi_consolidated_and_mapping);
-	ptm_malloc_stats();
-	fflush(stderr);
-	cr_assert_stderr_eq_str("Arena 0:\n"
-				"system bytes     =     135168\n"
-				"in use bytes     =         32\n"
-				"Total (incl. mmap):\n"
-				"system bytes     =    1187840\n"
-				"in use bytes     =    1052704\n"
-				"max mmap regions =          1\n"
-				"max mmap bytes   =    1052672\n");
+	assert_malloc_stats("Arena 0:\n"
+			    "system bytes     =     135168\n"
+			    "in use bytes     =         32\n"
+			    "Total (incl. mmap):\n"
+			    "system bytes     =    1187840\n"
+			    "in use bytes     =    1052704\n"
+			    "max mmap regions =          1\n"
+			    "max mmap bytes   =    1052672\n");
 }
 
 /* Thread body: the first allocation of a new thread creates arena 1. */
@@ -376,19 +382,17 @@ Test(stats, malloc_stats_two_arenas, .init = capture_stderr)
 {
 	fresh_sim_heap();
 	build_two_arenas();
-	ptm_malloc_stats();
-	fflush(stderr);
-	cr_assert_stderr_eq_str("Arena 0:\n"
-				"system bytes     =     135168\n"
-				"in use bytes     =         32\n"
-				"Arena 1:\n"
-				"system bytes     =     135168\n"
-				"in use bytes     =       2352\n"
-				"Total (incl. mmap):\n"
-				"system bytes     =     270336\n"
-				"in use bytes     =       2384\n"
-				"max mmap regions =          0\n"
-				"max mmap bytes   =          0\n");
+	assert_malloc_stats("Arena 0:\n"
+			    "system bytes     =     135168\n"
+			    "in use bytes     =         32\n"
+			    "Arena 1:\n"
+			    "system bytes     =     135168\n"
+			    "in use bytes     =       2352\n"
+			    "Total (incl. mmap):\n"
+			    "system bytes     =     270336\n"
+			    "in use bytes     =       2384\n"
+			    "max mmap regions =          0\n"
+			    "max mmap bytes   =          0\n");
 }
 
 /* The high-water marks survive the munmap; the totals do not. */
@@ -401,16 +405,14 @@ Test(stats, malloc_stats_max_mmap_after_free, .init = capture_stderr)
 	q = ptm_malloc(MIB(1));
 	ptm_free(p);
 	ptm_free(q);
-	ptm_malloc_stats();
-	fflush(stderr);
-	cr_assert_stderr_eq_str("Arena 0:\n"
-				"system bytes     =          0\n"
-				"in use bytes     =          0\n"
-				"Total (incl. mmap):\n"
-				"system bytes     =          0\n"
-				"in use bytes     =          0\n"
-				"max mmap regions =          2\n"
-				"max mmap bytes   =    2105344\n");
+	assert_malloc_stats("Arena 0:\n"
+			    "system bytes     =          0\n"
+			    "in use bytes     =          0\n"
+			    "Total (incl. mmap):\n"
+			    "system bytes     =          0\n"
+			    "in use bytes     =          0\n"
+			    "max mmap regions =          2\n"
+			    "max mmap bytes   =    2105344\n");
 }
 
 /*
