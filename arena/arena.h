@@ -99,12 +99,19 @@ static inline struct malloc_state *arena_get(size_t bytes)
 	return arena_get_first(bytes);
 }
 
+/* The arena owning the heap chunk @p, whose size word is @head. */
+static inline struct malloc_state *arena_for_head(const struct malloc_chunk *p,
+						  size_t head)
+{
+	if (!(head & NON_MAIN_ARENA))
+		return &main_arena;
+	return heap_for_ptr(p)->ar_ptr;
+}
+
 /* The arena owning the heap chunk @p. */
 static inline struct malloc_state *arena_for_chunk(const struct malloc_chunk *p)
 {
-	if (!chunk_non_main_arena(p))
-		return &main_arena;
-	return heap_for_ptr(p)->ar_ptr;
+	return arena_for_head(p, load_size_word(p));
 }
 
 /* arena/fork.c */

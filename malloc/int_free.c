@@ -214,7 +214,7 @@ void int_free(struct malloc_state *av, struct malloc_chunk *p, bool have_lock)
 {
 	size_t size = chunk_size(p);
 
-	if (!free_chunk_ok(p, size) || tcache_try_put(p, size))
+	if (!free_chunk_ok(p, size) || tcache_try_put(av, p, size, have_lock))
 		return;
 	free_to_arena(av, p, size, have_lock);
 }

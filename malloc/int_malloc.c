@@ -54,6 +54,17 @@ static inline void *chunk_out(struct malloc_state *av,
 }
 
 /*
+ * Whether @next, the link a take from a fast bin installs as its new
+ * head, fails glibc's check of it.  glibc makes the check only on its
+ * multi-threaded path, taken once the process has created a thread
+ * (SINGLE_THREAD_P).
+ */
+static inline bool fastbin_next_bad(const struct malloc_chunk *next)
+{
+	return !single_threaded() && next != NULL && misaligned_chunk(next);
+}
+
+/*
  * The alignment checks of stage 1 on @victim, the head of a fast bin,
  * made before it is taken off: the message of the first that fails, or
  * NULL.
@@ -62,12 +73,7 @@ static const char *fastbin_head_error(struct malloc_chunk *victim)
 {
 	if (misaligned_chunk(victim))
 		return "malloc(): unaligned fastbin chunk detected 2";
-	/*
-	 * glibc checks the new head only on its multi-threaded path, taken
-	 * once the process has created a thread (SINGLE_THREAD_P).
-	 */
-	if (fastbin_next(victim) != NULL &&
-	    misaligned_chunk(fastbin_next(victim)) && !single_threaded())
+	if (fastbin_next_bad(fastbin_next(victim)))
 		return "malloc(): unaligned fastbin chunk detected";
 	return NULL;
 }
@@ -112,9 +118,7 @@ static pt_noinline void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
 			return;
 		}
 		next = fastbin_next(tc_victim);
-		/* glibc's multi-threaded take checks the next link too. */
-		if (unlikely(!single_threaded() && next != NULL &&
-			     misaligned_chunk(next))) {
+		if (unlikely(fastbin_next_bad(next))) {
 			malloc_corruption("malloc(): unaligned fastbin chunk "
 					  "detected",
 					  chunk2mem(tc_victim));
@@ -504,7 +508,7 @@ static pt_noinline void *fastbin_out_checked(struct malloc_state *av,
 		return NULL;
 	}
 	if (tcache != NULL)
-		tcache_stash_fastbin(av, nb);
+		return fastbin_out_stashing(av, victim, nb, bytes);
 	return chunk_out(av, victim, bytes);
 }
 

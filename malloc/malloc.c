@@ -80,6 +80,14 @@ static void *malloc_from_arena(size_t bytes)
 	return mem;
 }
 
+/* malloc() proper: the thread's cache, else its arena. */
+static pt_always_inline void *malloc_cached_or_arena(size_t bytes)
+{
+	void *mem = tcache_try_get(bytes);
+
+	return mem != NULL ? mem : malloc_from_arena(bytes);
+}
+
 /**
  * struct slow_malloc - what malloc's slow entry did.
  * @mem: the block (or NULL).
@@ -112,9 +120,7 @@ static pt_noinline struct slow_malloc malloc_slow_entry(size_t bytes,
 	r.track = track_on();
 	if (r.track)
 		track_enter();
-	r.mem = tcache_try_get(bytes);
-	if (r.mem == NULL)
-		r.mem = malloc_from_arena(bytes);
+	r.mem = malloc_cached_or_arena(bytes);
 	if (r.track)
 		r.track = track_alloc_deferred(r.mem, bytes);
 	return r;
@@ -128,7 +134,6 @@ static pt_noinline struct slow_malloc malloc_slow_entry(size_t bytes,
 void *ptm_malloc(size_t bytes)
 {
 	struct slow_malloc r;
-	void *mem;
 
 	if (unlikely(!malloc_initialized() ||
 		     HOOK_LOAD(ptm_malloc_hook) != NULL || track_active())) {
@@ -137,10 +142,7 @@ void *ptm_malloc(size_t bytes)
 			track_issue(~(uintptr_t)r.mem);
 		return r.mem;
 	}
-	mem = tcache_try_get(bytes);
-	if (mem != NULL)
-		return mem;
-	return malloc_from_arena(bytes);
+	return malloc_cached_or_arena(bytes);
 }
 
 /*
@@ -156,42 +158,17 @@ static pt_noinline void free_mmapped(struct malloc_chunk *p)
 	errno = saved_errno;
 }
 
-/* The arena of a heap chunk whose size word is @head. */
-static inline struct malloc_state *arena_of_head(struct malloc_chunk *p,
-						 size_t head)
-{
-	if (!(head & NON_MAIN_ARENA))
-		return &main_arena;
-	return heap_for_ptr(p)->ar_ptr;
-}
-
 /*
  * free() of the heap chunk @p whose size word is @head: checked, then
- * cached in @tc (the thread's cache, or NULL) or given back to its
- * arena.  A chunk that carries the cache key, perhaps a double free,
- * takes int_free()'s full path.
+ * cached for the thread or given back to its arena.
  */
-static pt_always_inline void free_heap_chunk(struct tcache_perthread *tc,
-					     struct malloc_chunk *p,
+static pt_always_inline void free_heap_chunk(struct malloc_chunk *p,
 					     size_t head)
 {
 	size_t size = head & ~SIZE_BITS;
-	size_t tc_idx = csize2tidx(size);
-	struct tcache_entry *e = chunk2mem(p);
 
-	if (!free_chunk_ok(p, size))
-		return;
-	if (tc != NULL && tc_idx < mp_.tcache_bins) {
-		if (unlikely(e->key == tcache_key)) {
-			int_free(arena_of_head(p, head), p, false);
-			return;
-		}
-		if (tc->counts[tc_idx] < mp_.tcache_count) {
-			tcache_put(p, tc_idx);
-			return;
-		}
-	}
-	free_to_arena(arena_of_head(p, head), p, size, false);
+	if (free_chunk_ok(p, size) && !tcache_try_put(NULL, p, size, false))
+		free_to_arena(arena_for_head(p, head), p, size, false);
 }
 
 /*
@@ -205,7 +182,7 @@ static pt_noinline void free_without_tcache(struct malloc_chunk *p)
 
 	tcache_init();
 	errno = saved_errno;
-	free_heap_chunk(tcache, p, load_size_word(p));
+	free_heap_chunk(p, load_size_word(p));
 }
 
 /*
@@ -217,14 +194,13 @@ static pt_always_inline void free_chunk(void *mem)
 {
 	struct malloc_chunk *p = mem2chunk(mem);
 	size_t head = load_size_word(p);
-	struct tcache_perthread *tc = tcache;
 
 	if (unlikely(head & IS_MMAPPED))
 		free_mmapped(p);
-	else if (tc == NULL && unlikely(mp_.tcache_enabled))
+	else if (tcache == NULL && unlikely(mp_.tcache_enabled))
 		free_without_tcache(p);
 	else
-		free_heap_chunk(tc, p, head);
+		free_heap_chunk(p, head);
 	debug_check_after_op();
 }
 

@@ -78,7 +78,7 @@ void *tcache_get_misaligned(size_t tc_idx)
  * abort if it is really there (a double free) or the list is broken;
  * return if the key was a coincidence of the user's data.
  */
-void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx)
+static void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx)
 {
 	size_t cnt = 0;
 
@@ -97,6 +97,24 @@ void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx)
 					  "tcache 2",
 					  e);
 	}
+}
+
+/*
+ * tcache_try_put() for a chunk @p (@size bytes) of @av (NULL: look it
+ * up) that carries the cache key: unless it is a double free (which
+ * aborts), cache it if there is room, else give it to its arena.
+ */
+void tcache_free_keyed(struct malloc_state *av, struct malloc_chunk *p,
+		       size_t size, bool have_lock)
+{
+	size_t tc_idx = csize2tidx(size);
+
+	tcache_double_free_check(chunk2mem(p), tc_idx);
+	if (tcache_room(tc_idx))
+		tcache_put(p, tc_idx);
+	else
+		free_to_arena(av != NULL ? av : arena_for_chunk(p), p, size,
+			      have_lock);
 }
 
 /*

@@ -114,23 +114,35 @@ static inline void *tcache_try_get(size_t bytes)
 	return tcache_get(tc_idx);
 }
 
-pt_hidden void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx);
+pt_hidden void tcache_free_keyed(struct malloc_state *av,
+				 struct malloc_chunk *p, size_t size,
+				 bool have_lock);
 
 /*
- * free's fast path, after the chunk checks: cache @p (@size bytes) if
- * the calling thread has a cache list for that size with room.  A chunk
- * carrying the cache key may already be cached: that is checked first
- * (and aborts on a double free).  Returns whether @p was cached.
+ * The per-thread cache's step of every free of the heap chunk @p (@size
+ * bytes, past the chunk checks) of arena @av: cache it if the calling
+ * thread has a list for that size with room.  A chunk carrying the
+ * cache key may already be cached: it goes out of line to
+ * tcache_free_keyed(), which checks for the double free and finishes
+ * the free itself (so that the common path makes no call it must come
+ * back from).  Returns whether the free is done; if not, the chunk goes
+ * to its arena.  @av: the chunk's arena, or NULL for the slow path to
+ * look it up (free() leaves the lookup off its fast path); @have_lock:
+ * the caller holds its lock.
  */
-static inline bool tcache_try_put(struct malloc_chunk *p, size_t size)
+static inline bool tcache_try_put(struct malloc_state *av,
+				  struct malloc_chunk *p, size_t size,
+				  bool have_lock)
 {
 	size_t tc_idx = csize2tidx(size);
 	struct tcache_entry *e = chunk2mem(p);
 
 	if (!tcache_has_bin(tc_idx))
 		return false;
-	if (unlikely(e->key == tcache_key))
-		tcache_double_free_check(e, tc_idx);
+	if (unlikely(e->key == tcache_key)) {
+		tcache_free_keyed(av, p, size, have_lock);
+		return true;
+	}
 	if (!tcache_room(tc_idx))
 		return false;
 	tcache_put(p, tc_idx);

@@ -12,7 +12,8 @@
  *   - memory from the system is made off limits as it arrives
  *     (track_system(), from sysdeps/linux);
  *   - an allocation opens exactly the requested bytes (track_alloc());
- *   - a free closes the block again (track_free()).
+ *   - a free closes the block again (track_free_deferred(), issued by
+ *     ptm_free() itself with track_issue()).
  * So chunk headers, the slack after a request and free memory are all
  * unaddressable: "Invalid write ... 0 bytes after a block of size 40"
  * for an overflow, "... inside a block of size 40 free'd" after a free.
@@ -41,11 +42,12 @@
  * own -DNVALGRIND) compiles every annotation out; an ASan build of the
  * library always poisons.
  *
- * track_alloc(), track_free() and track_realloc() are macros rather than
- * inline functions for one reason: memcheck records the stack at the
- * client request, and valgrind shows an inlined function as a frame of
- * its own, so only a macro makes the "alloc'd at" and "free'd at" stacks
- * start in ptm_malloc, ptm_free, ptm_realloc, as with a system malloc.
+ * track_alloc(), track_issue() and track_realloc() are macros rather
+ * than inline functions for one reason: memcheck records the stack at
+ * the client request, and valgrind shows an inlined function as a frame
+ * of its own, so only a macro makes the "alloc'd at" and "free'd at"
+ * stacks start in ptm_malloc, ptm_free, ptm_realloc, as with a system
+ * malloc.
  */
 #ifndef PTM_VALGRIND_H
 #define PTM_VALGRIND_H
@@ -267,19 +269,6 @@ static inline void track_leave(void)
 		track_mem_;                                                \
 	})
 
-/*
- * Entry of free() for the non-NULL @mem: unregister it while memcheck
- * still reports (so a double or invalid free is shown), then enter.
- */
-#define track_free(mem)                                         \
-	do {                                                    \
-		void *track_mem_ = (mem);                       \
-		if (track_on()) {                               \
-			VALGRIND_FREELIKE_BLOCK(track_mem_, 0); \
-			VALGRIND_DISABLE_ERROR_REPORTING;       \
-		}                                               \
-	} while (0)
-
 /* Entry of realloc() for the non-NULL @oldmem: enter, note its sizes. */
 static inline void track_realloc_enter(struct track_old *t, void *oldmem)
 {
@@ -439,8 +428,6 @@ static inline void track_leave(void)
 		track_mem_;                                                    \
 	})
 
-#define track_free(mem) track_asan_free(mem)
-
 static inline void track_realloc_enter(struct track_old *t, void *oldmem)
 {
 	track_asan_realloc_begin(t, oldmem);
@@ -531,8 +518,6 @@ static inline void track_leave(void)
 		(void)(zeroed);         \
 		(mem);                  \
 	})
-
-#define track_free(mem) ((void)(mem))
 
 static inline void track_realloc_enter(struct track_old *t, void *oldmem)
 {
