@@ -386,12 +386,7 @@ static inline bool track_on(void)
 	return true;
 }
 
-static inline void track_detect(void)
-{
-}
-
 /* ASan: the blocks are (un)poisoned at once; nothing is deferred. */
-#define track_issue(last) ((void)(last))
 
 static inline bool track_alloc_deferred(void *mem, size_t bytes)
 {
@@ -404,18 +399,6 @@ static inline bool track_free_deferred(void *mem)
 {
 	track_asan_free(mem);
 	return false;
-}
-
-static inline void track_free_enter(void)
-{
-}
-
-static inline void track_enter(void)
-{
-}
-
-static inline void track_leave(void)
-{
 }
 
 #define track_alloc(mem, bytes, zeroed)                                        \
@@ -463,12 +446,6 @@ static inline void track_remap(void *old, size_t old_len, void *p,
 	ASAN_POISON_MEMORY_REGION(p, new_len);
 }
 
-static inline void track_arena(void *p, size_t len)
-{
-	(void)p;
-	(void)len;
-}
-
 #else /* neither tool: every annotation compiles to nothing */
 
 static inline bool track_active(void)
@@ -481,12 +458,6 @@ static inline bool track_on(void)
 	return false;
 }
 
-static inline void track_detect(void)
-{
-}
-
-#define track_issue(last) ((void)(last))
-
 static inline bool track_alloc_deferred(void *mem, size_t bytes)
 {
 	(void)mem;
@@ -498,18 +469,6 @@ static inline bool track_free_deferred(void *mem)
 {
 	(void)mem;
 	return false;
-}
-
-static inline void track_free_enter(void)
-{
-}
-
-static inline void track_enter(void)
-{
-}
-
-static inline void track_leave(void)
-{
 }
 
 #define track_alloc(mem, bytes, zeroed) \
@@ -554,12 +513,36 @@ static inline void track_remap(void *old, size_t old_len, void *p,
 	(void)new_len;
 }
 
+#endif
+
+#if !defined(PTM_TRACK_VALGRIND)
+/*
+ * Without valgrind: no detection, no deferred request, no reporting to
+ * silence, no arena structure to hide from a leak checker.
+ */
+static inline void track_detect(void)
+{
+}
+
+#define track_issue(last) ((void)(last))
+
+static inline void track_free_enter(void)
+{
+}
+
+static inline void track_enter(void)
+{
+}
+
+static inline void track_leave(void)
+{
+}
+
 static inline void track_arena(void *p, size_t len)
 {
 	(void)p;
 	(void)len;
 }
-
-#endif
+#endif /* !PTM_TRACK_VALGRIND */
 
 #endif /* PTM_VALGRIND_H */
