@@ -181,7 +181,7 @@ static struct heap_info *heap_release_empty(struct heap_info *heap, size_t pad)
 		if (new_size + (HEAP_MAX_SIZE - prev_heap->size) <
 		    pad + MINSIZE + os_page_size())
 			break;
-		ar_ptr->system_mem -= heap->size;
+		arena_add_system_mem(ar_ptr, -(ptrdiff_t)heap->size);
 		delete_heap(heap);
 		heap = prev_heap;
 		if (!prev_inuse(p)) {
@@ -217,7 +217,7 @@ int heap_trim(struct heap_info *heap, size_t pad)
 	extra = (top_area - pad) & ~(pagesize - 1);
 	if (extra == 0 || shrink_heap(heap, extra) != 0)
 		return 0;
-	ar_ptr->system_mem -= extra;
+	arena_add_system_mem(ar_ptr, -(ptrdiff_t)extra);
 	set_head(ar_ptr->top, (top_size - extra) | PREV_INUSE);
 	return 1;
 }

@@ -29,12 +29,16 @@ void malloc_init_state(struct malloc_state *av)
 		set_noncontiguous(av);
 	if (av == &main_arena)
 		set_max_fast(DEFAULT_MXFAST);
-	av->have_fastchunks = 0;
+	fastchunks_set(av, false);
 	av->top = initial_top(av);
 }
 
-/* Unlink a large chunk from the nextsize skip list, if it is on it. */
-static void unlink_nextsize(struct malloc_chunk *p, struct malloc_chunk *fd)
+/*
+ * Unlink the large chunk @p (whose successor on its bin is @fd) from the
+ * nextsize skip list, on which it is; a broken skip list is reported
+ * and left as it is.
+ */
+void unlink_nextsize(struct malloc_chunk *p, struct malloc_chunk *fd)
 {
 	if (p->fd_nextsize->bk_nextsize != p ||
 	    p->bk_nextsize->fd_nextsize != p) {
@@ -60,53 +64,15 @@ static void unlink_nextsize(struct malloc_chunk *p, struct malloc_chunk *fd)
 }
 
 /*
- * Take the free chunk @p out of whatever bin holds it.  A broken list
- * is reported with glibc's message and @p is left where it is.
+ * unlink_chunk() on a broken chunk @p: report which of glibc's checks
+ * fails.  @p stays where it is.
  */
-void unlink_chunk(struct malloc_state *av, struct malloc_chunk *p)
+void unlink_corrupt(struct malloc_chunk *p)
 {
-	struct malloc_chunk *fd = p->fd;
-	struct malloc_chunk *bk = p->bk;
-
-	(void)av;
-	if (unlikely(chunk_size(p) != next_chunk(p)->prev_size)) {
+	if (chunk_size(p) != next_chunk(p)->prev_size)
 		malloc_corruption("corrupted size vs. prev_size", p);
-		return;
-	}
-	if (unlikely(fd->bk != p || bk->fd != p)) {
+	else
 		malloc_corruption("corrupted double-linked list", p);
-		return;
-	}
-	fd->bk = bk;
-	bk->fd = fd;
-	if (!in_smallbin_range(chunk_size_nomask(p)) && p->fd_nextsize != NULL)
-		unlink_nextsize(p, fd);
-}
-
-/*
- * Put the free chunk @p at the front of the unsorted bin.  With @errmsg,
- * first check that the bin's first chunk still points back at the bin,
- * reporting a broken list with that message (glibc's for the caller's
- * site) and @p's user pointer, as glibc 2.17 did for free();
- * malloc_consolidate() passes NULL, as glibc checks nothing there, and
- * so does split_to_unsorted(), which checks itself.
- */
-void unsorted_insert(struct malloc_state *av, struct malloc_chunk *p,
-		     const char *errmsg)
-{
-	struct malloc_chunk *bck = unsorted_chunks(av);
-	struct malloc_chunk *fwd = bck->fd;
-
-	if (errmsg != NULL && unlikely(fwd->bk != bck))
-		malloc_corruption(errmsg, chunk2mem(p));
-	p->fd = fwd;
-	p->bk = bck;
-	if (!in_smallbin_range(chunk_size(p))) {
-		p->fd_nextsize = NULL;
-		p->bk_nextsize = NULL;
-	}
-	bck->fd = p;
-	fwd->bk = p;
 }
 
 /*

@@ -52,16 +52,31 @@ static void consolidate_chunk(struct malloc_state *av, struct malloc_chunk *p)
 }
 
 /*
+ * Take the whole list of fast bin @fb off it, leaving it empty.  Other
+ * threads may be pushing onto it without the lock: an atomic exchange
+ * then, as glibc's.
+ */
+static inline struct malloc_chunk *fastbin_empty(struct malloc_chunk **fb)
+{
+	struct malloc_chunk *p;
+
+	if (!single_threaded())
+		return __atomic_exchange_n(fb, NULL, __ATOMIC_ACQUIRE);
+	p = *fb;
+	__atomic_store_n(fb, NULL, __ATOMIC_RELAXED);
+	return p;
+}
+
+/*
  * Empty every fast bin of @av, lowest index first and each list from its
  * head, merging the chunks into the unsorted bin or top.
  */
 void malloc_consolidate(struct malloc_state *av)
 {
-	av->have_fastchunks = 0;
+	fastchunks_set(av, false);
 	for (unsigned int i = 0; i < NFASTBINS; i++) {
-		struct malloc_chunk *p = av->fastbins[i];
+		struct malloc_chunk *p = fastbin_empty(fastbin(av, i));
 
-		av->fastbins[i] = NULL;
 		while (p != NULL) {
 			struct malloc_chunk *nextp;
 

@@ -26,57 +26,105 @@
 #include "tcache.h"
 
 /*
+ * Step 2: link @p at the head of fast bin @fb; the old head goes in
+ * *@oldp.  Once the process has a second thread the push is glibc's
+ * lock-free one, a compare-and-swap with release order that publishes
+ * @p's link; the arena lock is not needed (only its holder takes chunks
+ * off, internal.h).  Returns glibc's message if @p is already the head
+ * (a double free), or NULL.
+ */
+static pt_always_inline const char *fastbin_link(struct malloc_chunk **fb,
+						 struct malloc_chunk *p,
+						 struct malloc_chunk **oldp)
+{
+	struct malloc_chunk *old = __atomic_load_n(fb, __ATOMIC_RELAXED);
+
+	if (single_threaded()) {
+		if (unlikely(old == p))
+			return "double free or corruption (fasttop)";
+		fastbin_set_next(p, old);
+		__atomic_store_n(fb, p, __ATOMIC_RELAXED);
+		*oldp = old;
+		return NULL;
+	}
+	do {
+		if (unlikely(old == p))
+			return "double free or corruption (fasttop)";
+		fastbin_set_next(p, old);
+	} while (!__atomic_compare_exchange_n(
+		fb, &old, p, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	*oldp = old;
+	return NULL;
+}
+
+/*
+ * Step 2's check of the chunk after @p (@size bytes): glibc's "invalid
+ * next size (fast)".  Without the arena lock (@have_lock false)
+ * system_mem may be growing under the check, so a failure is confirmed
+ * under the lock before it is reported, as glibc does.
+ */
+static bool fast_next_size_bad(struct malloc_state *av, struct malloc_chunk *p,
+			       size_t size, bool have_lock)
+{
+	struct malloc_chunk *next = chunk_at_offset(p, size);
+	bool bad;
+
+	if (likely(chunk_size_nomask(next) > CHUNK_HDR_SZ &&
+		   chunk_size(next) < arena_system_mem(av)))
+		return false;
+	if (have_lock)
+		return true;
+	arena_lock(av);
+	bad = chunk_size_nomask(next) <= CHUNK_HDR_SZ ||
+	      chunk_size(next) >= av->system_mem;
+	arena_unlock(av);
+	return bad;
+}
+
+/*
  * Step 2 proper: glibc's checks of @p (@size bytes) and its neighbour,
  * then the push onto its fast bin.  Returns the message of a failed
  * check, or NULL.  @perturb: fill the chunk for M_PERTURB, at the point
  * where glibc does.  The old head's bin is checked, after the push as
- * in glibc, only when @check_head: glibc does so only for callers that
+ * in glibc, only when @have_lock: glibc does so only for callers that
  * hold the arena lock (realloc, memalign), since its free() pushes
  * without the lock and the old head may have been handed out again.
  */
 static pt_always_inline const char *fastbin_push(struct malloc_state *av,
 						 struct malloc_chunk *p,
 						 size_t size, bool perturb,
-						 bool check_head)
+						 bool have_lock)
 {
-	size_t nexthead = chunk_size_nomask(chunk_at_offset(p, size));
 	unsigned int idx = fastbin_index(size);
-	struct malloc_chunk **fb = fastbin(av, idx);
-	struct malloc_chunk *old = *fb;
+	struct malloc_chunk *old;
+	const char *err;
 
-	if (unlikely(nexthead <= CHUNK_HDR_SZ ||
-		     (nexthead & ~SIZE_BITS) >= av->system_mem))
+	if (unlikely(fast_next_size_bad(av, p, size, have_lock)))
 		return "free(): invalid next size (fast)";
 	if (perturb)
 		free_perturb(chunk2mem(p), size - CHUNK_HDR_SZ);
-	av->have_fastchunks = 1;
-	if (unlikely(old == p))
-		return "double free or corruption (fasttop)";
-	fastbin_set_next(p, old);
-	*fb = p;
-	if (check_head && old != NULL &&
+	fastchunks_set(av, true);
+	err = fastbin_link(fastbin(av, idx), p, &old);
+	if (err != NULL)
+		return err;
+	if (have_lock && old != NULL &&
 	    unlikely(fastbin_index(chunk_size(old)) != idx))
 		return "invalid fastbin entry (free)";
 	return NULL;
 }
 
 /*
- * Step 2 in general: under the arena lock (taken here unless
- * @have_lock), with M_PERTURB honoured.
+ * Step 2 in general: with M_PERTURB honoured, and in a multi-threaded
+ * process, where the push is lock-free.
  */
-static pt_noinline void free_fast_locked(struct malloc_state *av,
+static pt_noinline void free_fast_shared(struct malloc_state *av,
 					 struct malloc_chunk *p, size_t size,
 					 bool have_lock)
 {
-	const char *err;
+	const char *err = fastbin_push(av, p, size, true, have_lock);
 
-	if (!have_lock)
-		arena_lock(av);
-	err = fastbin_push(av, p, size, true, have_lock);
 	if (unlikely(err != NULL))
 		malloc_corruption(err, chunk2mem(p));
-	if (!have_lock)
-		arena_unlock(av);
 }
 
 /*
@@ -152,7 +200,7 @@ static void free_trim(struct malloc_state *av)
 {
 	int saved_errno;
 
-	if (av->have_fastchunks)
+	if (fastchunks_maybe(av))
 		malloc_consolidate(av);
 	if (av == &main_arena) {
 		/* systrim() keeps errno around the break's system calls. */
@@ -200,7 +248,7 @@ void free_to_arena(struct malloc_state *av, struct malloc_chunk *p, size_t size,
 		if (unlikely(err != NULL))
 			malloc_corruption(err, chunk2mem(p));
 	} else {
-		free_fast_locked(av, p, size, have_lock);
+		free_fast_shared(av, p, size, have_lock);
 	}
 }
 

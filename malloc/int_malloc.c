@@ -92,13 +92,6 @@ static inline bool fastbin_head_suspect(struct malloc_chunk *victim,
 			fastbin_index(chunk_size(victim)) != idx);
 }
 
-/* Stage 1: unlink @victim, the head of the fast bin @fb. */
-static inline void fastbin_pop(struct malloc_chunk **fb,
-			       struct malloc_chunk *victim)
-{
-	*fb = fastbin_next(victim);
-}
-
 /* Stage 1, per-thread cache: move more chunks of the fast bin into it. */
 static pt_noinline void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
 {
@@ -108,29 +101,42 @@ static pt_noinline void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
 
 	if (!tcache_has_bin(tc_idx))
 		return;
-	while (tcache_room(tc_idx) && (tc_victim = *fb) != NULL) {
-		struct malloc_chunk *next;
-
+	tc_victim = fastbin_head(fb);
+	while (tcache_room(tc_idx) && tc_victim != NULL) {
 		if (unlikely(misaligned_chunk(tc_victim))) {
 			malloc_corruption("malloc(): unaligned fastbin chunk "
 					  "detected 3",
 					  chunk2mem(tc_victim));
 			return;
 		}
-		next = fastbin_next(tc_victim);
-		if (unlikely(fastbin_next_bad(next))) {
+		if (unlikely(fastbin_next_bad(fastbin_next(tc_victim)))) {
 			malloc_corruption("malloc(): unaligned fastbin chunk "
 					  "detected",
 					  chunk2mem(tc_victim));
 			return;
 		}
-		*fb = next;
+		if (!fastbin_take(fb, &tc_victim))
+			continue;
 		tcache_put(tc_victim, tc_idx);
+		tc_victim = fastbin_head(fb);
 	}
 }
 
-/* Stage 2: take the oldest chunk of the small bin of exactly @nb. */
-static struct malloc_chunk *malloc_smallbin(struct malloc_state *av, size_t nb)
+/* Stage 2: report a broken small bin at @victim; the request fails. */
+static pt_noinline struct malloc_chunk *
+smallbin_corrupt(struct malloc_chunk *victim)
+{
+	malloc_corruption("malloc(): smallbin double linked list corrupted",
+			  chunk2mem(victim));
+	return NULL;
+}
+
+/*
+ * Stage 2: take the oldest chunk of the small bin of exactly @nb, or
+ * NULL if it is empty.
+ */
+static inline struct malloc_chunk *malloc_smallbin(struct malloc_state *av,
+						   size_t nb)
 {
 	struct malloc_chunk *bin = bin_at(av, smallbin_index(nb));
 	struct malloc_chunk *victim = bin_last(bin);
@@ -139,12 +145,8 @@ static struct malloc_chunk *malloc_smallbin(struct malloc_state *av, size_t nb)
 	if (victim == bin)
 		return NULL;
 	bck = victim->bk;
-	if (unlikely(bck->fd != victim)) {
-		malloc_corruption("malloc(): smallbin double linked list "
-				  "corrupted",
-				  chunk2mem(victim));
-		return NULL;
-	}
+	if (unlikely(bck->fd != victim))
+		return smallbin_corrupt(victim);
 	set_inuse_bit_at_offset(victim, nb);
 	bin->bk = bck;
 	bck->fd = bin;
@@ -453,7 +455,7 @@ static pt_noinline void *malloc_general(struct malloc_state *av, size_t nb,
 	struct malloc_chunk *victim;
 	void *mem;
 
-	if (!in_smallbin_range(nb) && av->have_fastchunks)
+	if (!in_smallbin_range(nb) && fastchunks_maybe(av))
 		malloc_consolidate(av);
 	for (;;) {
 		victim = malloc_from_bins(av, nb, idx, &scan);
@@ -461,7 +463,7 @@ static pt_noinline void *malloc_general(struct malloc_state *av, size_t nb,
 			return chunk2mem(victim);
 		if (victim != NULL)
 			return chunk_out(av, victim, bytes);
-		if (!av->have_fastchunks)
+		if (!fastchunks_maybe(av))
 			break;
 		malloc_consolidate(av);
 		idx = bin_index(nb);
@@ -490,6 +492,8 @@ static pt_noinline void *fastbin_out_stashing(struct malloc_state *av,
  * (glibc 2.17 returns NULL after the report); if none really does,
  * take @victim as usual.  As in glibc, a head with a wrong size is
  * taken off its bin before the report, so that the bin stays usable.
+ * A push by another thread in the meantime sends the request back to
+ * the start.
  */
 static pt_noinline void *fastbin_out_checked(struct malloc_state *av,
 					     struct malloc_chunk *victim,
@@ -501,7 +505,8 @@ static pt_noinline void *fastbin_out_checked(struct malloc_state *av,
 		malloc_corruption(err, chunk2mem(victim));
 		return NULL;
 	}
-	fastbin_pop(fastbin(av, fastbin_index(nb)), victim);
+	if (!fastbin_take(fastbin(av, fastbin_index(nb)), &victim))
+		return int_malloc(av, bytes);
 	if (fastbin_index(chunk_size(victim)) != fastbin_index(nb)) {
 		malloc_corruption("malloc(): memory corruption (fast)",
 				  chunk2mem(victim));
@@ -512,27 +517,23 @@ static pt_noinline void *fastbin_out_checked(struct malloc_state *av,
 	return chunk_out(av, victim, bytes);
 }
 
-/* Stages 2 to 9 for a chunk of @nb bytes (a request of @bytes). */
-static pt_noinline void *malloc_past_fastbins(struct malloc_state *av,
-					      size_t nb, size_t bytes)
+/*
+ * Stage 2 with the per-thread cache on: after @victim, move more chunks
+ * of its small bin into the cache, then hand @victim out.
+ */
+static pt_noinline void *smallbin_out_stashing(struct malloc_state *av,
+					       struct malloc_chunk *victim,
+					       size_t nb, size_t bytes)
 {
-	struct malloc_chunk *victim;
-
-	if (in_smallbin_range(nb)) {
-		victim = malloc_smallbin(av, nb);
-		if (victim != NULL) {
-			if (tcache != NULL)
-				tcache_stash_smallbin(av, nb);
-			return chunk_out(av, victim, bytes);
-		}
-	}
-	return malloc_general(av, nb, bytes);
+	tcache_stash_smallbin(av, nb);
+	return chunk_out(av, victim, bytes);
 }
 
 /*
  * Allocate @bytes from the arena @av, whose lock the caller holds.
- * Returns the user pointer, or NULL with errno ENOMEM.  The fast-bin
- * hit, the common case, makes no call.
+ * Returns the user pointer, or NULL with errno ENOMEM.  Stages 1 and 2
+ * are here; a hit in either, the common case, makes no call, and every
+ * other way out is a jump, so that the function needs no frame.
  */
 void *int_malloc(struct malloc_state *av, size_t bytes)
 {
@@ -547,17 +548,27 @@ void *int_malloc(struct malloc_state *av, size_t bytes)
 		unsigned int idx = fastbin_index(nb);
 		struct malloc_chunk **fb = fastbin(av, idx);
 
-		victim = *fb;
-		if (victim != NULL) {
+		victim = fastbin_head(fb);
+		while (victim != NULL) {
 			if (fastbin_head_suspect(victim, idx))
 				return fastbin_out_checked(av, victim, nb,
 							   bytes);
-			fastbin_pop(fb, victim);
+			if (!fastbin_take(fb, &victim))
+				continue;
 			if (tcache != NULL)
 				return fastbin_out_stashing(av, victim, nb,
 							    bytes);
 			return chunk_out(av, victim, bytes);
 		}
 	}
-	return malloc_past_fastbins(av, nb, bytes);
+	if (in_smallbin_range(nb)) {
+		victim = malloc_smallbin(av, nb);
+		if (victim != NULL) {
+			if (tcache != NULL)
+				return smallbin_out_stashing(av, victim, nb,
+							     bytes);
+			return chunk_out(av, victim, bytes);
+		}
+	}
+	return malloc_general(av, nb, bytes);
 }

@@ -296,11 +296,56 @@ static inline struct malloc_chunk **fastbin(struct malloc_state *av,
 	return &av->fastbins[idx];
 }
 
+/*
+ * Once the process has a second thread, free() pushes onto the fast
+ * bins without the arena lock (glibc's compare-and-swap push, int_free.c)
+ * while the lock holder takes chunks off.  The head is therefore read
+ * with an acquire load: the chunk it names, and every link below it,
+ * were published by the releasing push.
+ */
+static inline struct malloc_chunk *fastbin_head(struct malloc_chunk **fb)
+{
+	return __atomic_load_n(fb, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * have_fastchunks is set by the lock-free push and read and cleared
+ * under the lock: relaxed atomic accesses (as glibc 2.27 and later).  It
+ * only says the fast bins may hold chunks: a push that races with
+ * malloc_consolidate() can leave a chunk behind with the flag clear,
+ * which only delays its merging to the next consolidation.
+ */
+static inline bool fastchunks_maybe(const struct malloc_state *av)
+{
+	return __atomic_load_n(&av->have_fastchunks, __ATOMIC_RELAXED);
+}
+
+static inline void fastchunks_set(struct malloc_state *av, bool maybe)
+{
+	__atomic_store_n(&av->have_fastchunks, maybe, __ATOMIC_RELAXED);
+}
+
+/*
+ * system_mem is written under the arena lock but read without it by the
+ * lock-free fast-bin free's size check: relaxed atomic accesses.
+ */
+static inline size_t arena_system_mem(const struct malloc_state *av)
+{
+	return __atomic_load_n(&av->system_mem, __ATOMIC_RELAXED);
+}
+
+static inline void arena_add_system_mem(struct malloc_state *av,
+					ptrdiff_t delta)
+{
+	__atomic_store_n(&av->system_mem, av->system_mem + (size_t)delta,
+			 __ATOMIC_RELAXED);
+}
+
 /* malloc/bins.c */
 pt_hidden void malloc_init_state(struct malloc_state *av);
-pt_hidden void unlink_chunk(struct malloc_state *av, struct malloc_chunk *p);
-pt_hidden void unsorted_insert(struct malloc_state *av, struct malloc_chunk *p,
-			       const char *errmsg);
+pt_hidden void unlink_nextsize(struct malloc_chunk *p, struct malloc_chunk *fd);
+pt_hidden pt_cold void unlink_corrupt(struct malloc_chunk *p);
+
 pt_hidden void bin_place(struct malloc_state *av, struct malloc_chunk *victim);
 
 /* malloc/fastbins.c */
@@ -357,6 +402,54 @@ pt_hidden pt_noreturn void malloc_assert_fail(const char *assertion,
 static inline void malloc_corruption(const char *str, void *ptr)
 {
 	malloc_printerr(mp_.check_action, str, ptr);
+}
+
+/*
+ * Take the free chunk @p out of whatever bin holds it.  A broken list
+ * is reported with glibc's message and @p is left where it is.  Inline:
+ * free and consolidation unlink a neighbour on most calls.
+ */
+static inline void unlink_chunk(struct malloc_state *av, struct malloc_chunk *p)
+{
+	struct malloc_chunk *fd = p->fd;
+	struct malloc_chunk *bk = p->bk;
+
+	(void)av;
+	if (unlikely(chunk_size(p) != next_chunk(p)->prev_size || fd->bk != p ||
+		     bk->fd != p)) {
+		unlink_corrupt(p);
+		return;
+	}
+	fd->bk = bk;
+	bk->fd = fd;
+	if (!in_smallbin_range(chunk_size_nomask(p)) && p->fd_nextsize != NULL)
+		unlink_nextsize(p, fd);
+}
+
+/*
+ * Put the free chunk @p at the front of the unsorted bin.  With @errmsg,
+ * first check that the bin's first chunk still points back at the bin,
+ * reporting a broken list with that message (glibc's for the caller's
+ * site) and @p's user pointer, as glibc 2.17 did for free();
+ * malloc_consolidate() passes NULL, as glibc checks nothing there, and
+ * so does split_to_unsorted(), which checks itself.
+ */
+static inline void unsorted_insert(struct malloc_state *av,
+				   struct malloc_chunk *p, const char *errmsg)
+{
+	struct malloc_chunk *bck = unsorted_chunks(av);
+	struct malloc_chunk *fwd = bck->fd;
+
+	if (errmsg != NULL && unlikely(fwd->bk != bck))
+		malloc_corruption(errmsg, chunk2mem(p));
+	p->fd = fwd;
+	p->bk = bck;
+	if (!in_smallbin_range(chunk_size(p))) {
+		p->fd_nextsize = NULL;
+		p->bk_nextsize = NULL;
+	}
+	bck->fd = p;
+	fwd->bk = p;
 }
 
 /*
@@ -476,6 +569,26 @@ static inline void arena_unlock(struct malloc_state *av)
 	if (PTM_DEBUG >= 1)
 		thread_flags.arena_locks_held--;
 	lock_release(&av->mutex);
+}
+
+/*
+ * Take *@victimp, the head of fast bin @fb, off it; the caller holds the
+ * arena lock.  Only a lock holder takes chunks off, so the head's own
+ * link cannot change under it (no ABA), but a concurrent push may have
+ * put a new head in front: then false, with *@victimp set to that head
+ * for the caller to look at again.
+ */
+static inline bool fastbin_take(struct malloc_chunk **fb,
+				struct malloc_chunk **victimp)
+{
+	struct malloc_chunk *next = fastbin_next(*victimp);
+
+	if (single_threaded()) {
+		__atomic_store_n(fb, next, __ATOMIC_RELAXED);
+		return true;
+	}
+	return __atomic_compare_exchange_n(fb, victimp, next, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE);
 }
 
 /* M_PERTURB: fill fresh memory with the complement of the byte. */

@@ -51,14 +51,12 @@ static pt_always_inline void *malloc_in_arena(struct malloc_state **avp,
 }
 
 /*
- * malloc() past the per-thread cache: give the thread its cache first
- * if it should have one (glibc's MAYBE_INIT_TCACHE, for valid requests
- * only), then allocate from the thread's arena.  A single-threaded
- * process goes straight to int_malloc() in the main arena: no lock, and
- * no retry in another arena (as glibc 2.26 and later; debug builds take
- * the long way, which checks the heap afterwards).
+ * malloc() past the per-thread cache in the general case: give the
+ * thread its cache first if it should have one (glibc's
+ * MAYBE_INIT_TCACHE, for valid requests only), then allocate from the
+ * thread's arena under its lock, retrying once in another arena.
  */
-static void *malloc_from_arena(size_t bytes)
+static pt_noinline void *malloc_locked(size_t bytes)
 {
 	struct malloc_state *av;
 	void *mem;
@@ -70,14 +68,27 @@ static void *malloc_from_arena(size_t bytes)
 		if (mem != NULL)
 			return mem;
 	}
-	if (PTM_DEBUG < 2 && single_threaded())
-		return int_malloc(&main_arena, bytes);
 	av = arena_get(bytes);
 	mem = malloc_in_arena(&av, bytes);
 	if (av != NULL)
 		arena_unlock(av);
 	debug_check_after_op();
 	return mem;
+}
+
+/*
+ * malloc() past the per-thread cache.  A single-threaded process whose
+ * thread needs no cache made goes straight to int_malloc() in the main
+ * arena: no lock, and no retry in another arena (as glibc 2.26 and
+ * later); that is a jump, with no frame of its own.  Debug builds take
+ * the long way, which checks the heap afterwards.
+ */
+static pt_noinline void *malloc_from_arena(size_t bytes)
+{
+	if (PTM_DEBUG < 2 && single_threaded() &&
+	    likely(tcache != NULL || !mp_.tcache_enabled))
+		return int_malloc(&main_arena, bytes);
+	return malloc_locked(bytes);
 }
 
 /* malloc() proper: the thread's cache, else its arena. */

@@ -103,7 +103,7 @@ struct info_totals {
 static void collect_fastbins(struct malloc_state *av, struct heap_report *r)
 {
 	for (unsigned int i = 0; i < NFASTBINS; i++) {
-		struct malloc_chunk *p = *fastbin(av, i);
+		struct malloc_chunk *p = fastbin_head(fastbin(av, i));
 		struct size_line *l = &r->fast[i];
 
 		if (p == NULL || misaligned_chunk(p))

@@ -40,8 +40,8 @@ static void count_fastbins(struct malloc_state *av, size_t *count,
 	*count = 0;
 	*bytes = 0;
 	for (unsigned int i = 0; i < NFASTBINS; i++) {
-		for (struct malloc_chunk *p = *fastbin(av, i); p != NULL;
-		     p = fastbin_next(p)) {
+		for (struct malloc_chunk *p = fastbin_head(fastbin(av, i));
+		     p != NULL; p = fastbin_next(p)) {
 			if (unlikely(misaligned_chunk(p))) {
 				malloc_corruption(
 					"int_mallinfo(): unaligned fastbin chunk detected",

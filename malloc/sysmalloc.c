@@ -126,7 +126,8 @@ static void adopt_new_space(struct malloc_state *av, char *brk, size_t size,
 	if (contiguous(av)) {
 		/* Count a foreign sbrk's gap as the arena's memory. */
 		if (old_size)
-			av->system_mem += brk - ((char *)old_top + old_size);
+			arena_add_system_mem(
+				av, brk - ((char *)old_top + old_size));
 		snd_brk = adopt_contiguous(av, brk, size, old_size, &aligned,
 					   &correction);
 	} else if (snd_brk == MORECORE_FAILURE) {
@@ -137,7 +138,7 @@ static void adopt_new_space(struct malloc_state *av, char *brk, size_t size,
 	av->top = (struct malloc_chunk *)aligned;
 	set_head(av->top,
 		 (size_t)(snd_brk - aligned + correction) | PREV_INUSE);
-	av->system_mem += correction;
+	arena_add_system_mem(av, (ptrdiff_t)correction);
 	if (old_size != 0)
 		fence_old_top(av, old_top, old_size);
 }
@@ -169,7 +170,7 @@ static void grow_main_arena(struct malloc_state *av, size_t nb)
 		return;
 	if (mp_.sbrk_base == NULL)
 		mp_.sbrk_base = brk;
-	av->system_mem += size;
+	arena_add_system_mem(av, (ptrdiff_t)size);
 	if (brk == old_end && snd_brk == MORECORE_FAILURE)
 		set_head(old_top, (size + old_size) | PREV_INUSE);
 	else if (contiguous(av) && old_size && brk < old_end)
@@ -219,7 +220,8 @@ static void *grow_sub_heap(struct malloc_state *av, size_t nb, bool tried_mmap)
 
 	if ((long)(MINSIZE + nb - old_size) > 0 &&
 	    grow_heap(old_heap, (long)(MINSIZE + nb - old_size)) == 0) {
-		av->system_mem += old_heap->size - old_heap_size;
+		arena_add_system_mem(
+			av, (ptrdiff_t)(old_heap->size - old_heap_size));
 		set_head(old_top, (size_t)((char *)old_heap + old_heap->size -
 					   (char *)old_top) |
 					  PREV_INUSE);
@@ -230,7 +232,7 @@ static void *grow_sub_heap(struct malloc_state *av, size_t nb, bool tried_mmap)
 		return tried_mmap ? NULL : mmap_chunk(nb);
 	heap->ar_ptr = av;
 	heap->prev = old_heap;
-	av->system_mem += heap->size;
+	arena_add_system_mem(av, (ptrdiff_t)heap->size);
 	av->top = heap_first_chunk(heap);
 	set_head(av->top, (heap->size - sizeof(*heap)) | PREV_INUSE);
 	fence_sub_heap_top(av, old_top, old_size);

@@ -21,7 +21,8 @@
  * @top_size bytes), unless someone else moved the break.  The break's
  * system calls may set errno, which free() must keep (glibc 2.33).
  */
-static int systrim_break(struct malloc_state *av, long top_size, long extra)
+static pt_noinline int systrim_break(struct malloc_state *av, long top_size,
+				     long extra)
 {
 	int saved_errno = errno;
 	char *current_brk = os_morecore(0);
@@ -37,7 +38,7 @@ static int systrim_break(struct malloc_state *av, long top_size, long extra)
 	errno = saved_errno;
 	if (released == 0)
 		return 0;
-	av->system_mem -= (size_t)released;
+	arena_add_system_mem(av, -released);
 	set_head(av->top, (size_t)(top_size - released) | PREV_INUSE);
 	return 1;
 }
@@ -56,14 +57,13 @@ static int systrim_break(struct malloc_state *av, long top_size, long extra)
  */
 int systrim(size_t pad, struct malloc_state *av)
 {
-	size_t pagesize = os_page_size();
 	long top_size = (long)chunk_size(av->top);
 	long top_area = top_size - (long)MINSIZE - 1;
 	long extra;
 
 	if ((size_t)top_area <= pad)
 		return 0;
-	extra = (long)(((size_t)top_area - pad) & ~(pagesize - 1));
+	extra = (long)(((size_t)top_area - pad) & ~(os_page_size() - 1));
 	if (extra == 0)
 		return 0;
 	return systrim_break(av, top_size, extra);
