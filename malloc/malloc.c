@@ -197,9 +197,23 @@ static pt_noinline void free_without_tcache(struct malloc_chunk *p)
 }
 
 /*
+ * free() of the heap chunk @p (size word @head) when the cache is off:
+ * checked, then given back to its arena.
+ */
+static pt_always_inline void free_heap_chunk_uncached(struct malloc_chunk *p,
+						      size_t head)
+{
+	size_t size = head & ~SIZE_BITS;
+
+	if (free_chunk_ok(p, size))
+		free_to_arena(arena_for_head(p, head), p, size, false);
+}
+
+/*
  * free() of the non-NULL @mem.  Only the paths into the system save
  * errno (free preserves it, as in glibc 2.33 and later); the common
- * ones make no call but a final jump.
+ * ones make no call but a final jump.  The thread's cache is looked up
+ * once: a thread that has one takes the inline path.
  */
 static pt_always_inline void free_chunk(void *mem)
 {
@@ -208,10 +222,12 @@ static pt_always_inline void free_chunk(void *mem)
 
 	if (unlikely(head & IS_MMAPPED))
 		free_mmapped(p);
-	else if (tcache == NULL && unlikely(mp_.tcache_enabled))
-		free_without_tcache(p);
-	else
+	else if (likely(tcache != NULL))
 		free_heap_chunk(p, head);
+	else if (likely(!mp_.tcache_enabled))
+		free_heap_chunk_uncached(p, head);
+	else
+		free_without_tcache(p);
 	debug_check_after_op();
 }
 
