@@ -10,6 +10,7 @@
  * chunks of a size already present are inserted second, after that
  * first chunk, so the skip list never needs rerouting on insertion.
  */
+#include "fastbins.h"
 #include "internal.h"
 
 /*

@@ -57,6 +57,7 @@
 #include <stdio.h>
 
 #include "../arena/arena.h"
+#include "fastbins.h"
 #include "internal.h"
 #include "os.h"
 #include "ptmalloc.h"

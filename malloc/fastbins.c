@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Fast-bin consolidation.
+ * The fast bins' rare paths (fastbins.h has the hot ones): the push
+ * made where other threads may push too, the rechecks and reports, the
+ * per-thread cache's refill, and consolidation.
  *
  * Freed chunks no larger than max_fast sit in the fast bins unmerged,
  * still marked in use, so that runs of small malloc/free pairs never
@@ -11,7 +13,77 @@
  * leaves a chunk of at least FASTBIN_CONSOLIDATION_THRESHOLD, and at the
  * start of mallopt() and malloc_trim().
  */
-#include "internal.h"
+#include "fastbins.h"
+#include "tcache.h"
+
+/* The check of @next failed without the lock: make it again under it. */
+bool fast_next_size_recheck(struct malloc_state *av, struct malloc_chunk *next)
+{
+	bool bad;
+
+	arena_lock(av);
+	bad = fast_next_size_impossible(av, next);
+	arena_unlock(av);
+	return bad;
+}
+
+/*
+ * Step 2 in general: with M_PERTURB honoured, and in a multi-threaded
+ * process, where the push is lock-free.
+ */
+void fastbin_free_shared(struct malloc_state *av, struct malloc_chunk *p,
+			 size_t size, bool have_lock)
+{
+	const char *err =
+		fastbin_push(av, p, size, true, have_lock, !single_threaded());
+
+	if (unlikely(err != NULL))
+		malloc_corruption(err, chunk2mem(p));
+}
+
+/*
+ * The alignment checks of stage 1 on @victim, the head of a fast bin,
+ * made before it is taken off: the message of the first that fails, or
+ * NULL.
+ */
+const char *fastbin_head_error(struct malloc_chunk *victim)
+{
+	if (misaligned_chunk(victim))
+		return "malloc(): unaligned fastbin chunk detected 2";
+	if (fastbin_next_bad(fastbin_next(victim)))
+		return "malloc(): unaligned fastbin chunk detected";
+	return NULL;
+}
+
+/* Stage 1, per-thread cache: move more chunks of the fast bin into it. */
+void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
+{
+	size_t tc_idx = csize2tidx(nb);
+	struct malloc_chunk **fb = fastbin(av, fastbin_index(nb));
+	struct malloc_chunk *tc_victim;
+
+	if (!tcache_has_bin(tc_idx))
+		return;
+	tc_victim = fastbin_head(fb);
+	while (tcache_room(tc_idx) && tc_victim != NULL) {
+		if (unlikely(misaligned_chunk(tc_victim))) {
+			malloc_corruption("malloc(): unaligned fastbin chunk "
+					  "detected 3",
+					  chunk2mem(tc_victim));
+			return;
+		}
+		if (unlikely(fastbin_next_bad(fastbin_next(tc_victim)))) {
+			malloc_corruption("malloc(): unaligned fastbin chunk "
+					  "detected",
+					  chunk2mem(tc_victim));
+			return;
+		}
+		if (!fastbin_take(fb, &tc_victim))
+			continue;
+		tcache_put(tc_victim, tc_idx);
+		tc_victim = fastbin_head(fb);
+	}
+}
 
 /*
  * Merge the fast chunk @p with its free neighbours and file the result

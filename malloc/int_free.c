@@ -22,130 +22,9 @@
 #include <stdint.h>
 
 #include "../arena/arena.h"
+#include "fastbins.h"
 #include "internal.h"
 #include "tcache.h"
-
-/*
- * Step 2: link @p at the head of fast bin @fb; the old head goes in
- * *@oldp.  When @shared (the process has had a second thread) the push
- * is glibc's lock-free one, a compare-and-swap with release order that publishes
- * @p's link; the arena lock is not needed (only its holder takes chunks
- * off, internal.h).  Returns glibc's message if @p is already the head
- * (a double free), or NULL.
- */
-static pt_always_inline const char *fastbin_link(struct malloc_chunk **fb,
-						 struct malloc_chunk *p,
-						 struct malloc_chunk **oldp,
-						 bool shared)
-{
-	struct malloc_chunk *old = __atomic_load_n(fb, __ATOMIC_RELAXED);
-
-	if (!shared) {
-		if (unlikely(old == p))
-			return "double free or corruption (fasttop)";
-		fastbin_set_next(p, old);
-		__atomic_store_n(fb, p, __ATOMIC_RELAXED);
-		*oldp = old;
-		return NULL;
-	}
-	do {
-		if (unlikely(old == p))
-			return "double free or corruption (fasttop)";
-		fastbin_set_next(p, old);
-	} while (!__atomic_compare_exchange_n(
-		fb, &old, p, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
-	*oldp = old;
-	return NULL;
-}
-
-/*
- * Whether the size word of @next, the chunk after a fast chunk of @av,
- * is impossible: glibc's "invalid next size (fast)".
- */
-static inline bool fast_next_size_impossible(struct malloc_state *av,
-					     struct malloc_chunk *next)
-{
-	return chunk_size_nomask(next) <= CHUNK_HDR_SZ ||
-	       chunk_size(next) >= arena_system_mem(av);
-}
-
-/* The check of @next failed without the lock: make it again under it. */
-static pt_noinline bool fast_next_size_recheck(struct malloc_state *av,
-					       struct malloc_chunk *next)
-{
-	bool bad;
-
-	arena_lock(av);
-	bad = fast_next_size_impossible(av, next);
-	arena_unlock(av);
-	return bad;
-}
-
-/*
- * Step 2's check of the chunk after @p (@size bytes).  When other
- * threads may be growing system_mem under a check made without the
- * arena lock (@shared, not @have_lock), a failure is confirmed under the
- * lock before it is reported, as glibc does.
- */
-static pt_always_inline bool fast_next_size_bad(struct malloc_state *av,
-						struct malloc_chunk *p,
-						size_t size, bool have_lock,
-						bool shared)
-{
-	struct malloc_chunk *next = chunk_at_offset(p, size);
-
-	if (likely(!fast_next_size_impossible(av, next)))
-		return false;
-	return have_lock || !shared || fast_next_size_recheck(av, next);
-}
-
-/*
- * Step 2 proper: glibc's checks of @p (@size bytes) and its neighbour,
- * then the push onto its fast bin.  Returns the message of a failed
- * check, or NULL.  @perturb: fill the chunk for M_PERTURB, at the point
- * where glibc does.  The old head's bin is checked, after the push as
- * in glibc, only when @have_lock: glibc does so only for callers that
- * hold the arena lock (realloc, memalign), since its free() pushes
- * without the lock and the old head may have been handed out again.
- * @shared: whether other threads may push at the same time.
- */
-static pt_always_inline const char *fastbin_push(struct malloc_state *av,
-						 struct malloc_chunk *p,
-						 size_t size, bool perturb,
-						 bool have_lock, bool shared)
-{
-	unsigned int idx = fastbin_index(size);
-	struct malloc_chunk *old;
-	const char *err;
-
-	if (unlikely(fast_next_size_bad(av, p, size, have_lock, shared)))
-		return "free(): invalid next size (fast)";
-	if (perturb)
-		free_perturb(chunk2mem(p), size - CHUNK_HDR_SZ);
-	fastchunks_set(av, true);
-	err = fastbin_link(fastbin(av, idx), p, &old, shared);
-	if (err != NULL)
-		return err;
-	if (have_lock && old != NULL &&
-	    unlikely(fastbin_index(chunk_size(old)) != idx))
-		return "invalid fastbin entry (free)";
-	return NULL;
-}
-
-/*
- * Step 2 in general: with M_PERTURB honoured, and in a multi-threaded
- * process, where the push is lock-free.
- */
-static pt_noinline void free_fast_shared(struct malloc_state *av,
-					 struct malloc_chunk *p, size_t size,
-					 bool have_lock)
-{
-	const char *err =
-		fastbin_push(av, p, size, true, have_lock, !single_threaded());
-
-	if (unlikely(err != NULL))
-		malloc_corruption(err, chunk2mem(p));
-}
 
 /*
  * The double-free and overrun checks of step 3; false (after the
@@ -268,7 +147,7 @@ void free_to_arena(struct malloc_state *av, struct malloc_chunk *p, size_t size,
 		if (unlikely(err != NULL))
 			malloc_corruption(err, chunk2mem(p));
 	} else {
-		free_fast_shared(av, p, size, have_lock);
+		fastbin_free_shared(av, p, size, have_lock);
 	}
 }
 

@@ -29,6 +29,7 @@
 #include <errno.h>
 
 #include "../arena/arena.h"
+#include "fastbins.h"
 #include "internal.h"
 #include "tcache.h"
 
@@ -51,75 +52,6 @@ static inline void *chunk_out(struct malloc_state *av,
 	if (unlikely(mp_.perturb_byte))
 		return perturb_out(mem, bytes);
 	return mem;
-}
-
-/*
- * Whether @next, the link a take from a fast bin installs as its new
- * head, fails glibc's check of it.  glibc makes the check only on its
- * multi-threaded path, taken once the process has created a thread
- * (SINGLE_THREAD_P).
- */
-static inline bool fastbin_next_bad(const struct malloc_chunk *next)
-{
-	return !single_threaded() && next != NULL && misaligned_chunk(next);
-}
-
-/*
- * The alignment checks of stage 1 on @victim, the head of a fast bin,
- * made before it is taken off: the message of the first that fails, or
- * NULL.
- */
-static const char *fastbin_head_error(struct malloc_chunk *victim)
-{
-	if (misaligned_chunk(victim))
-		return "malloc(): unaligned fastbin chunk detected 2";
-	if (fastbin_next_bad(fastbin_next(victim)))
-		return "malloc(): unaligned fastbin chunk detected";
-	return NULL;
-}
-
-/*
- * A cheap test that @victim, the head of fast bin @idx, may fail a
- * check of stage 1 (fastbin_head_error() says which, if any).
- */
-static inline bool fastbin_head_suspect(struct malloc_chunk *victim,
-					unsigned int idx)
-{
-	/* Nothing is read through a misaligned head. */
-	if (unlikely(misaligned_chunk(victim)))
-		return true;
-	return unlikely(misaligned_chunk(fastbin_next(victim)) ||
-			fastbin_index(chunk_size(victim)) != idx);
-}
-
-/* Stage 1, per-thread cache: move more chunks of the fast bin into it. */
-static pt_noinline void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
-{
-	size_t tc_idx = csize2tidx(nb);
-	struct malloc_chunk **fb = fastbin(av, fastbin_index(nb));
-	struct malloc_chunk *tc_victim;
-
-	if (!tcache_has_bin(tc_idx))
-		return;
-	tc_victim = fastbin_head(fb);
-	while (tcache_room(tc_idx) && tc_victim != NULL) {
-		if (unlikely(misaligned_chunk(tc_victim))) {
-			malloc_corruption("malloc(): unaligned fastbin chunk "
-					  "detected 3",
-					  chunk2mem(tc_victim));
-			return;
-		}
-		if (unlikely(fastbin_next_bad(fastbin_next(tc_victim)))) {
-			malloc_corruption("malloc(): unaligned fastbin chunk "
-					  "detected",
-					  chunk2mem(tc_victim));
-			return;
-		}
-		if (!fastbin_take(fb, &tc_victim))
-			continue;
-		tcache_put(tc_victim, tc_idx);
-		tc_victim = fastbin_head(fb);
-	}
 }
 
 /* Stage 2: report a broken small bin at @victim; the request fails. */

@@ -276,55 +276,6 @@ static inline void *reveal_ptr(void *const *pos)
 	return protect_ptr(pos, *pos);
 }
 
-/* The chunk after @p on its fast bin. */
-static inline struct malloc_chunk *fastbin_next(const struct malloc_chunk *p)
-{
-	return reveal_ptr((void *const *)&p->fd);
-}
-
-/* Make @next the chunk after @p on its fast bin. */
-static inline void fastbin_set_next(struct malloc_chunk *p,
-				    struct malloc_chunk *next)
-{
-	p->fd = protect_ptr(&p->fd, next);
-}
-
-/* The fast bin head of index @idx. */
-static inline struct malloc_chunk **fastbin(struct malloc_state *av,
-					    unsigned int idx)
-{
-	return &av->fastbins[idx];
-}
-
-/*
- * Once the process has a second thread, free() pushes onto the fast
- * bins without the arena lock (glibc's compare-and-swap push, int_free.c)
- * while the lock holder takes chunks off.  The head is therefore read
- * with an acquire load: the chunk it names, and every link below it,
- * were published by the releasing push.
- */
-static inline struct malloc_chunk *fastbin_head(struct malloc_chunk **fb)
-{
-	return __atomic_load_n(fb, __ATOMIC_ACQUIRE);
-}
-
-/*
- * have_fastchunks is set by the lock-free push and read and cleared
- * under the lock: relaxed atomic accesses (as glibc 2.27 and later).  It
- * only says the fast bins may hold chunks: a push that races with
- * malloc_consolidate() can leave a chunk behind with the flag clear,
- * which only delays its merging to the next consolidation.
- */
-static inline bool fastchunks_maybe(const struct malloc_state *av)
-{
-	return __atomic_load_n(&av->have_fastchunks, __ATOMIC_RELAXED);
-}
-
-static inline void fastchunks_set(struct malloc_state *av, bool maybe)
-{
-	__atomic_store_n(&av->have_fastchunks, maybe, __ATOMIC_RELAXED);
-}
-
 /*
  * system_mem is written under the arena lock but read without it by the
  * lock-free fast-bin free's size check: relaxed atomic accesses.
@@ -347,9 +298,6 @@ pt_hidden void unlink_nextsize(struct malloc_chunk *p, struct malloc_chunk *fd);
 pt_hidden pt_cold void unlink_corrupt(struct malloc_chunk *p);
 
 pt_hidden void bin_place(struct malloc_state *av, struct malloc_chunk *victim);
-
-/* malloc/fastbins.c */
-pt_hidden void malloc_consolidate(struct malloc_state *av);
 
 /* malloc/int_malloc.c */
 pt_hidden void *int_malloc(struct malloc_state *av, size_t bytes);
@@ -569,26 +517,6 @@ static inline void arena_unlock(struct malloc_state *av)
 	if (PTM_DEBUG >= 1)
 		thread_flags.arena_locks_held--;
 	lock_release(&av->mutex);
-}
-
-/*
- * Take *@victimp, the head of fast bin @fb, off it; the caller holds the
- * arena lock.  Only a lock holder takes chunks off, so the head's own
- * link cannot change under it (no ABA), but a concurrent push may have
- * put a new head in front: then false, with *@victimp set to that head
- * for the caller to look at again.
- */
-static inline bool fastbin_take(struct malloc_chunk **fb,
-				struct malloc_chunk **victimp)
-{
-	struct malloc_chunk *next = fastbin_next(*victimp);
-
-	if (single_threaded()) {
-		__atomic_store_n(fb, next, __ATOMIC_RELAXED);
-		return true;
-	}
-	return __atomic_compare_exchange_n(fb, victimp, next, false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE);
 }
 
 /* M_PERTURB: fill fresh memory with the complement of the byte. */

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "../arena/arena.h"
+#include "fastbins.h"
 #include "internal.h"
 #include "ptmalloc.h"
 

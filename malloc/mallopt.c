@@ -9,6 +9,7 @@
  * M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD or M_MMAP_MAX switches
  * the dynamic mmap threshold off.  errno is never touched.
  */
+#include "fastbins.h"
 #include "internal.h"
 #include "ptmalloc.h"
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fastbins.h"
 #include "internal.h"
 #include "ptmalloc.h"
 

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdint.h>
 
+#include "fastbins.h"
 #include "internal.h"
 #include "os.h"
 
