@@ -26,8 +26,8 @@ void tcache_key_init(void)
 	    sizeof(tcache_key))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	tcache_key = ((uintptr_t)ts.tv_nsec << 32) ^ (uintptr_t)ts.tv_sec ^
-		     (uintptr_t)&ts;
+	tcache_key = ((uintptr_t)ts.tv_nsec << (4 * sizeof(uintptr_t))) ^
+		     (uintptr_t)ts.tv_sec ^ (uintptr_t)&ts;
 }
 
 /*
