@@ -239,8 +239,8 @@ static bool gen_alloc(struct diff_op *op, unsigned int kind)
 	switch (kind) {
 	case DIFF_CALLOC:
 		if (rnd() % 200 == 0) { /* overflow: NULL without trying */
-			op->a = 1UL << 40;
-			op->b = (1UL << 30) + rnd_range(0, 99);
+			op->a = sizeof(size_t) == 8 ? 1ULL << 40 : 1ULL << 20;
+			op->b = (1ULL << 30) + rnd_range(0, 99);
 			break;
 		}
 		/* calloc clears what it reuses: keep most of them small. */
