@@ -23,7 +23,7 @@
 #include "chunk.h"
 #include "compiler.h"
 #include "valgrind.h"
-#include "../sysdeps/linux/lock.h"
+#include "lock.h" /* sysdeps/$(OS)/: the arena mutex */
 
 /* flags of struct malloc_state: the heap is not one contiguous range. */
 #define NONCONTIGUOUS_BIT 2
