@@ -29,7 +29,6 @@
  * holds and abort if list_lock is taken while any is held.
  */
 #include <pthread.h>
-#include <sys/sysinfo.h>
 
 #include "arena.h"
 #include "../malloc/tcache.h"
@@ -245,7 +244,7 @@ static size_t arena_limit(void)
 		if (mp_.arena_max != 0) {
 			limit = mp_.arena_max;
 		} else if (narenas > mp_.arena_test) {
-			int n = get_nprocs();
+			int n = os_cpu_count();
 
 			limit = ARENAS_PER_CORE * (size_t)(n >= 1 ? n : 2);
 		}

@@ -34,8 +34,10 @@
  * @size: bytes of the sub-heap in use as heap (read-write, page multiple).
  * @mprotect_size: bytes made read-write so far; never less than @size
  *	(shrinking may leave pages writable but advised away).
- * @pad: makes the header a multiple of MALLOC_ALIGNMENT, so that the
- *	chunk after it is aligned.
+ * @pad: makes the header plus a chunk header (2 * SIZE_SZ) a multiple of
+ *	MALLOC_ALIGNMENT, so that the user pointer of the first chunk is
+ *	aligned (glibc 2.17's rule; on i386 with 16-byte alignment the
+ *	header alone is 24 bytes, not a multiple).
  */
 struct heap_info {
 	struct malloc_state *ar_ptr;
@@ -45,8 +47,8 @@ struct heap_info {
 	char pad[-6 * SIZE_SZ & MALLOC_ALIGN_MASK];
 };
 
-_Static_assert(sizeof(struct heap_info) % MALLOC_ALIGNMENT == 0,
-	       "sub-heap header must keep chunks aligned");
+_Static_assert((sizeof(struct heap_info) + 2 * SIZE_SZ) % MALLOC_ALIGNMENT == 0,
+	       "sub-heap header must keep the first user pointer aligned");
 
 /* The sub-heap holding the non-main chunk @p. */
 static inline struct heap_info *heap_for_ptr(const void *p)

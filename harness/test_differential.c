@@ -33,6 +33,13 @@
  *   PTM_DIFF_SEEDS=N       number of seeds (overrides the mode)
  *   PTM_DIFF_OPS=N         calls per seed (overrides the mode)
  *   PTM_DIFF_FIRST_SEED=N  first seed (default 1), e.g. to replay one
+ * and, for a port built apart (`make check-ports`):
+ *   PTM_DIFF_PROGRAM=PATH  the diffrun to run instead of this build's
+ *   PTM_DIFF_RUNNER=CMD    a command that runs it (space-separated words,
+ *                          e.g. "qemu-i386 -L /usr/i686-linux-gnu"),
+ *                          looked up in PATH
+ *   PTM_DIFF_TCACHE_CHUNK=N  the chunk size of that glibc's tcache header
+ *                          (default 656, x86_64's)
  * A failing seed S is replayed by hand (from build/harness/programs) with
  *   GLIBC_TUNABLES=glibc.malloc.tcache_count=0 diffrun glibc seed S N
  *   diffrun ptm seed S N
@@ -129,15 +136,51 @@ static char **child_env(bool glibc)
 	return env;
 }
 
-/* The argument vector of diffrun @name over @seq (--hash if @hashed). */
-static char **side_argv(const char *name, const struct diff_seq *seq,
-			bool hashed, char *seed_s, char *count_s)
+/* Most words of PTM_DIFF_RUNNER, and its longest value. */
+#define RUNNER_WORDS 15
+#define RUNNER_SIZE 512
+
+/* The diffrun program: PTM_DIFF_PROGRAM, or this build's. */
+static const char *diffrun_path(void)
 {
-	char **argv = calloc(seq->count + 7, sizeof(*argv));
+	const char *v = getenv("PTM_DIFF_PROGRAM");
+
+	return v && *v ? v : DIFFRUN;
+}
+
+/*
+ * Put the words of PTM_DIFF_RUNNER (copied into @buf of @size bytes) at
+ * the start of @argv; return how many.
+ */
+static size_t runner_words(char **argv, char *buf, size_t size)
+{
+	const char *v = getenv("PTM_DIFF_RUNNER");
+	char *save = NULL;
 	size_t n = 0;
 
+	if (!v || !*v)
+		return 0;
+	cr_assert(lt(sz, strlen(v), size), "PTM_DIFF_RUNNER is too long");
+	strcpy(buf, v);
+	for (char *t = strtok_r(buf, " ", &save); t;
+	     t = strtok_r(NULL, " ", &save)) {
+		cr_assert(lt(sz, n, (size_t)RUNNER_WORDS),
+			  "PTM_DIFF_RUNNER has too many words");
+		argv[n++] = t;
+	}
+	return n;
+}
+
+/* The argument vector of diffrun @name over @seq (--hash if @hashed). */
+static char **side_argv(const char *name, const struct diff_seq *seq,
+			bool hashed, char *seed_s, char *count_s, char *runner)
+{
+	char **argv = calloc(seq->count + 7 + RUNNER_WORDS, sizeof(*argv));
+	size_t n;
+
 	cr_assert(ne(ptr, argv, NULL));
-	argv[n++] = DIFFRUN;
+	n = runner_words(argv, runner, RUNNER_SIZE);
+	argv[n++] = (char *)diffrun_path();
 	if (hashed)
 		argv[n++] = "--hash";
 	argv[n++] = (char *)name;
@@ -158,8 +201,8 @@ static char **side_argv(const char *name, const struct diff_seq *seq,
 static void side_start(struct side *s, const char *name,
 		       const struct diff_seq *seq, bool hashed)
 {
-	char seed_s[24], count_s[24];
-	char **argv = side_argv(name, seq, hashed, seed_s, count_s);
+	char seed_s[24], count_s[24], runner[RUNNER_SIZE];
+	char **argv = side_argv(name, seq, hashed, seed_s, count_s, runner);
 	char **env = child_env(!strcmp(name, "glibc"));
 	posix_spawn_file_actions_t fa;
 	int pfd[2];
@@ -169,9 +212,9 @@ static void side_start(struct side *s, const char *name,
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
 	posix_spawn_file_actions_addclose(&fa, pfd[0]);
 	posix_spawn_file_actions_addclose(&fa, pfd[1]);
-	cr_assert(eq(int, posix_spawn(&s->pid, DIFFRUN, &fa, NULL, argv, env),
+	cr_assert(eq(int, posix_spawnp(&s->pid, argv[0], &fa, NULL, argv, env),
 		     0),
-		  "cannot run %s", DIFFRUN);
+		  "cannot run %s", argv[0]);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pfd[1]);
 	free(argv);
@@ -612,21 +655,24 @@ Test(differential, harness_glibc_is_deterministic)
 
 /*
  * Without the emulated tcache header the first block differs by exactly
- * its 656 bytes: the comparison does catch a difference, and reports the
- * records of the first differing call.
+ * its 656 bytes (PTM_DIFF_TCACHE_CHUNK for a port: 400 on i386): the
+ * comparison does catch a difference, and reports the records of the
+ * first differing call.  glibc's first block follows the header, whose
+ * user pointer is 16 bytes into the heap on every port.
  */
 Test(differential, harness_catches_missing_tcache_header)
 {
 	static struct diff_result r;
 	char *calls[] = { "m0=100", "m1=200" };
 	struct diff_seq seq = { "no header", 0, calls, 2 };
+	uint64_t header = env_u64("PTM_DIFF_TCACHE_CHUNK", 656);
 
 	diff_check(&r, &seq, "glibc", "ptm-raw");
 	cr_assert(eq(int, r.same, 0));
 	cr_assert(eq(int, r.differs, 1), "%s", r.msg);
 	cr_assert(eq(u64, r.records, 0), "%s", r.msg);
-	cr_assert(eq(u64, r.a.where, 672));
-	cr_assert(eq(u64, r.a.where - r.b.where, 656), "%s", r.msg);
+	cr_assert(eq(u64, r.a.where, 16 + header));
+	cr_assert(eq(u64, r.a.where - r.b.where, header), "%s", r.msg);
 	cr_assert(ne(ptr, strstr(r.msg, "call 0 (m0=100) differs"), NULL), "%s",
 		  r.msg);
 }

@@ -17,13 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/single_threaded.h>
 
 #include "bins.h"
 #include "chunk.h"
 #include "compiler.h"
 #include "valgrind.h"
-#include "../sysdeps/linux/lock.h"
+#include "lock.h" /* sysdeps/$(OS)/: the arena mutex, single_threaded() */
 
 /* flags of struct malloc_state: the heap is not one contiguous range. */
 #define NONCONTIGUOUS_BIT 2
@@ -484,20 +483,6 @@ struct thread_flags {
 };
 
 pt_hidden extern __thread struct thread_flags thread_flags;
-
-/*
- * Whether the process has never had a second thread: glibc's
- * __libc_single_threaded, which pthread_create() clears before the new
- * thread exists and nothing sets again.  While it holds no other
- * thread can be inside the allocator, so the arena locks are skipped,
- * as glibc 2.26 and later do (SINGLE_THREAD_P).  An operation that
- * skipped a lock cannot see the flag change before it ends: only the
- * calling thread itself could create the second thread.
- */
-static inline bool single_threaded(void)
-{
-	return __libc_single_threaded;
-}
 
 /* Lock @av (nothing to do while the process is single-threaded). */
 static inline void arena_lock(struct malloc_state *av)

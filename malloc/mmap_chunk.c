@@ -4,7 +4,8 @@
  *
  * A request of at least the mmap threshold is served by mmap directly,
  * with a mapping of round_up_to_page(nb + SIZE_SZ) bytes (the chunk has
- * no successor whose prev_size it could borrow); free() unmaps it and
+ * no successor whose prev_size it could borrow; plus the alignment's
+ * slack where MALLOC_ALIGNMENT exceeds the chunk header); free() unmaps it and
  * realloc() resizes it with mremap.  Freeing one also drives the
  * dynamic threshold: the threshold rises to the size of the freed
  * mapping (up to DEFAULT_MMAP_THRESHOLD_MAX) so that a program that
@@ -42,13 +43,25 @@ static void mmap_stats_add(ptrdiff_t size)
 }
 
 /*
+ * Where a mapped chunk starts in its page-aligned mapping.  The page
+ * start is aligned for the user pointer when MALLOC_ALIGNMENT is the
+ * two-word chunk header; where the alignment is larger (i386 since glibc
+ * 2.26) glibc 2.36's sysmalloc_mmap asks MALLOC_ALIGN_MASK bytes more and
+ * moves the chunk up until its user pointer is aligned.
+ */
+#define FRONT_SLACK (MALLOC_ALIGNMENT == CHUNK_HDR_SZ ? 0 : MALLOC_ALIGN_MASK)
+#define MMAP_FRONT \
+	(MALLOC_ALIGNMENT == CHUNK_HDR_SZ ? 0 : MALLOC_ALIGNMENT - CHUNK_HDR_SZ)
+
+/*
  * Map a chunk of @nb bytes.  Returns its user pointer, or NULL when the
  * size overflows or the mapping fails (the caller then grows the heap).
  */
 void *mmap_chunk(size_t nb)
 {
 	size_t pagemask = os_page_size() - 1;
-	size_t size = (nb + SIZE_SZ + pagemask) & ~pagemask;
+	size_t size = (nb + SIZE_SZ + FRONT_SLACK + pagemask) & ~pagemask;
+	size_t front = MMAP_FRONT;
 	struct malloc_chunk *p;
 	int n, old_max;
 	char *mm;
@@ -59,10 +72,10 @@ void *mmap_chunk(size_t nb)
 		     MAP_PRIVATE | MAP_ANONYMOUS);
 	if (mm == MAP_FAILED)
 		return NULL;
-	/* The page start is aligned, so no front correction is needed. */
-	p = (struct malloc_chunk *)mm;
-	p->prev_size = 0;
-	set_head(p, size | IS_MMAPPED);
+	/* The gap before the chunk is its prev_size, as munmap expects. */
+	p = (struct malloc_chunk *)(mm + front);
+	p->prev_size = front;
+	set_head(p, (size - front) | IS_MMAPPED);
 	n = __atomic_add_fetch(&mp_.n_mmaps, 1, __ATOMIC_RELAXED);
 	old_max = __atomic_load_n(&mp_.max_n_mmaps, __ATOMIC_RELAXED);
 	while (old_max < n &&

@@ -40,17 +40,23 @@ static size_t page_align(size_t v)
 /*
  * Step 3: map memory to stand in for the break that could not grow by
  * @size.  Returns the mapping (its length in *size) or MORECORE_FAILURE.
+ * glibc 2.36's sysmalloc_mmap_fallback is called with the page size as
+ * the minimum and MMAP_AS_MORECORE_SIZE as the rounding unit, so the
+ * stand-in for a contiguous arena is a whole number of MiB (old top
+ * included) and otherwise at least a page; glibc 2.17 rounded to a page
+ * with a 1 MiB minimum.  Seen under qemu-user, whose break stops early.
  */
 static char *morecore_mmap_fallback(struct malloc_state *av, size_t nb,
 				    size_t size, size_t old_size,
 				    size_t *mapped)
 {
+	const size_t unit = MMAP_AS_MORECORE_SIZE;
 	char *mbrk;
 
 	if (contiguous(av))
-		size = page_align(size + old_size);
-	if (size < MMAP_AS_MORECORE_SIZE)
-		size = MMAP_AS_MORECORE_SIZE;
+		size = (size + old_size + unit - 1) & ~(unit - 1);
+	if (size < os_page_size())
+		size = os_page_size();
 	if (size <= nb)
 		return MORECORE_FAILURE;
 	mbrk = os_mmap(NULL, size, PROT_READ | PROT_WRITE,

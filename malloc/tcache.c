@@ -4,10 +4,10 @@
  * cache, telling a double free from a chance match of the key, and
  * giving every cached chunk back when the thread exits.
  */
-#include <sys/random.h>
 #include <time.h>
 
 #include "../arena/arena.h"
+#include "os.h"
 #include "ptmalloc.h"
 #include "tcache.h"
 
@@ -22,12 +22,11 @@ void tcache_key_init(void)
 {
 	struct timespec ts;
 
-	if (getrandom(&tcache_key, sizeof(tcache_key), GRND_NONBLOCK) ==
-	    sizeof(tcache_key))
+	if (os_random_bytes(&tcache_key, sizeof(tcache_key)) == 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	tcache_key = ((uintptr_t)ts.tv_nsec << 32) ^ (uintptr_t)ts.tv_sec ^
-		     (uintptr_t)&ts;
+	tcache_key = ((uintptr_t)ts.tv_nsec << (4 * sizeof(uintptr_t))) ^
+		     (uintptr_t)ts.tv_sec ^ (uintptr_t)&ts;
 }
 
 /*

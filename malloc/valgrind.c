@@ -12,6 +12,12 @@
 #include "valgrind.h"
 
 /*
+ * The largest chunk a size word may claim: below 2^46 on 64-bit (a
+ * user address space of 47 bits), PTRDIFF_MAX on 32-bit.
+ */
+#define PLAUSIBLE_CHUNK_MAX ((size_t)PTRDIFF_MAX >> (SIZE_SZ == 8 ? 17 : 0))
+
+/*
  * The bytes of the chunk behind @mem the program may use (as
  * malloc_usable_size); 0 when its size word cannot be a block's.
  */
@@ -20,7 +26,7 @@ static pt_unused size_t plausible_usable(void *mem)
 	struct malloc_chunk *p = mem2chunk(mem);
 	size_t size = chunk_size(p);
 
-	if (size < MINSIZE || !aligned_ok(size) || size > ((size_t)1 << 46) ||
+	if (size < MINSIZE || !aligned_ok(size) || size > PLAUSIBLE_CHUNK_MAX ||
 	    (uintptr_t)p > (uintptr_t)-size)
 		return 0;
 	if (chunk_is_mmapped(p))

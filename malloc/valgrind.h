@@ -155,38 +155,14 @@ static inline void track_detect(void)
 }
 
 /*
- * Issue the client request stored in track_req, then leave @last in
- * its word 1, track_vg_last: the block's plain address left there would
- * make the block reachable for the leak checker.  On x86-64 this is valgrind's documented magic
- * sequence written out here (rotations of rdi by 128 bits in all, a
- * no-op natively, then the marker exchange) with the request's address
- * in rax, because valgrind.h's own macro builds the argument block on
- * the stack; elsewhere that macro is used.  A macro, not an inline
- * function, for the reason given at the top of this file.
+ * track_issue(last): issue the client request stored in track_req, then
+ * leave @last in its word 1, track_vg_last (the block's plain address
+ * left there would make the block reachable for the leak checker).  A
+ * macro, not an inline function, for the reason given at the top of this
+ * file.  Its form depends on the CPU: sysdeps/<arch>/track-issue.h, or
+ * the portable one of sysdeps/generic/.
  */
-#if defined(__x86_64__)
-#define track_issue(last)                                                   \
-	do {                                                                \
-		unsigned long track_res_ = 0;                               \
-		__asm__ volatile("rolq $3, %%rdi; rolq $13, %%rdi\n\t"      \
-				 "rolq $61, %%rdi; rolq $51, %%rdi\n\t"     \
-				 "xchgq %%rbx, %%rbx"                       \
-				 : "=d"(track_res_)                         \
-				 : "a"(&track_req.word[0]), "0"(track_res_) \
-				 : "cc", "memory");                         \
-		track_req.word[1] = (last);                                 \
-	} while (0)
-#else
-#define track_issue(last)                                              \
-	do {                                                           \
-		VALGRIND_DO_CLIENT_REQUEST_STMT(track_req.word[0],     \
-						track_req.word[1],     \
-						track_req.word[2],     \
-						track_req.word[3],     \
-						track_req.word[4], 0); \
-		track_req.word[1] = (last);                            \
-	} while (0)
-#endif
+#include "track-issue.h"
 
 /*
  * The end of ptm_malloc()'s annotated path: the block @mem (NULL: none)

@@ -62,6 +62,19 @@ pt_hidden void os_write_fatal_context(void);
 /* End the process with SIGABRT, dumping coverage data first if built so. */
 pt_hidden pt_noreturn void os_abort(void);
 
+/*
+ * Fill @buf with @len random bytes without blocking and without
+ * allocating: 0, or -1 when none can be had now (the caller then makes
+ * a value of its own from the clock).  Not traced.
+ */
+pt_hidden int os_random_bytes(void *buf, size_t len);
+
+/*
+ * The number of online processors, without allocating; a value below 1
+ * means unknown (the caller assumes 2, as glibc does).  Not traced.
+ */
+pt_hidden int os_cpu_count(void);
+
 /* Send the strace-style trace to @fd (negative: stop tracing). */
 pt_hidden void os_trace_to(int fd);
 

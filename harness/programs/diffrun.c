@@ -46,8 +46,11 @@
 
 /* Bytes of records buffered before a write(2). */
 #define OUT_BUF_SIZE (64 * 1024)
-/* Size of glibc 2.36's tcache_perthread_struct on x86_64. */
-#define TCACHE_HEADER_REQUEST 640
+/*
+ * Size of glibc 2.36's tcache_perthread_struct: 64 uint16_t counts and
+ * 64 pointers (640 bytes on 64-bit, 384 on i386).
+ */
+#define TCACHE_HEADER_REQUEST (64 * (sizeof(uint16_t) + sizeof(void *)))
 
 /* The allocator under test: the host's functions or their ptm_ twins. */
 struct api {
@@ -202,10 +205,13 @@ static bool is_mmapped(const void *p)
 
 /* ---- the tcache header of glibc 2.36 ---- */
 
-/* Whether a request of @n bytes passes 2.36's checked_request2size. */
+/*
+ * Whether a request of @n bytes passes 2.36's checked_request2size.  The
+ * call receives @n as a size_t (cut to 32 bits on a 32-bit port).
+ */
 static bool request_ok(uint64_t n)
 {
-	return n <= (uint64_t)PTRDIFF_MAX;
+	return (size_t)n <= (size_t)PTRDIFF_MAX;
 }
 
 /*
@@ -225,7 +231,8 @@ static bool op_inits_tcache(const struct diff_op *op)
 	case DIFF_MALLOC:
 		return request_ok(op->a);
 	case DIFF_CALLOC:
-		return !__builtin_mul_overflow(op->a, op->b, &bytes);
+		return !__builtin_mul_overflow((size_t)op->a, (size_t)op->b,
+					       &bytes);
 	case DIFF_FREE:
 		return p && !is_mmapped(p);
 	case DIFF_REALLOC:
@@ -298,7 +305,7 @@ static void *do_calloc(struct diff_record *rec, const struct diff_op *op,
 		       unsigned int seq)
 {
 	unsigned char *p = st.api->calloc(op->a, op->b);
-	uint64_t n = op->a * op->b;
+	uint64_t n = (size_t)op->a * (size_t)op->b; /* as the call sees them */
 
 	if (p && n && (p[0] || p[n / 2] || p[n - 1]))
 		rec->flags |= DIFF_F_NOTZERO;
@@ -337,6 +344,20 @@ static void *do_alloc(const struct diff_op *op, unsigned int seq, uint64_t size)
 		guard_write(op->slot, seq);
 	}
 	return p;
+}
+
+/*
+ * Copy the size_t fields of @mi into the 64-bit fields of a record @out,
+ * so that records have one layout whatever the word size.
+ */
+static void mi_widen(uint64_t out[DIFF_MI_FIELDS], const struct mallinfo2 *mi)
+{
+	size_t f[DIFF_MI_FIELDS];
+
+	_Static_assert(sizeof(*mi) == sizeof(f), "mallinfo2 is size_t fields");
+	memcpy(f, mi, sizeof(f));
+	for (unsigned int i = 0; i < DIFF_MI_FIELDS; i++)
+		out[i] = f[i];
 }
 
 /* Run @op (the @seq-th operation) and fill @rec. */
@@ -396,7 +417,7 @@ static void run_op(const struct diff_op *op, unsigned int seq,
 	if (returns_block)
 		describe_block(rec, block, st.heap_start + rec->brk, align);
 	mi = st.api->mallinfo2();
-	memcpy(rec->mi, &mi, sizeof(rec->mi));
+	mi_widen(rec->mi, &mi);
 }
 
 /* ---- main ---- */

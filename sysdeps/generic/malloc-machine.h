@@ -9,7 +9,8 @@
 #ifndef PTM_MALLOC_MACHINE_H
 #define PTM_MALLOC_MACHINE_H
 
-#include "malloc-arch.h"
+/* <>, not "": a port's copy in sysdeps/$(ARCH) comes before this directory. */
+#include <malloc-arch.h>
 
 /* Extra bytes asked of the system on every heap growth: 128 KiB. */
 #ifndef DEFAULT_TOP_PAD

@@ -2,12 +2,14 @@
 /*
  * The arena mutex: a three-state futex lock (0 free, 1 locked, 2 locked
  * with waiters) that never allocates, so it is safe inside malloc and
- * in the child after fork (where it is simply reinitialised).
+ * in the child after fork (where it is simply reinitialised); and the
+ * single-threaded test that lets the allocator skip it.
  */
 #ifndef PTM_LOCK_H
 #define PTM_LOCK_H
 
 #include <stdbool.h>
+#include <sys/single_threaded.h>
 
 #include "../../malloc/compiler.h"
 
@@ -58,6 +60,22 @@ static inline void lock_release(struct ptm_mutex *m)
 static inline void lock_init(struct ptm_mutex *m)
 {
 	m->state = 0;
+}
+
+/*
+ * Whether the process has never had a second thread: glibc's
+ * __libc_single_threaded (glibc 2.32 and later; a port to a libc
+ * without it returns false, and the locks are always taken), which
+ * pthread_create() clears before the new thread exists and nothing sets
+ * again.  While it holds no other
+ * thread can be inside the allocator, so the arena locks are skipped,
+ * as glibc 2.26 and later do (SINGLE_THREAD_P).  An operation that
+ * skipped a lock cannot see the flag change before it ends: only the
+ * calling thread itself could create the second thread.
+ */
+static inline bool single_threaded(void)
+{
+	return __libc_single_threaded;
 }
 
 #endif /* PTM_LOCK_H */
