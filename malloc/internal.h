@@ -435,11 +435,15 @@ static inline void debug_check_after_op(void)
  * @arena_locks_held: debug builds: arena mutexes the thread holds.
  * @initializing: the thread is running ptmalloc_init().
  * @tcache_shutting_down: the thread is flushing its cache at exit.
+ * @fork_locked: the prepare handler of the thread's fork() under way
+ *	took the locks (arena/fork.c), so the parent or child handler
+ *	releases them.
  */
 struct thread_flags {
 	int arena_locks_held;
 	bool initializing;
 	bool tcache_shutting_down;
+	bool fork_locked;
 };
 
 pt_hidden extern __thread struct thread_flags thread_flags;
