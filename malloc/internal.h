@@ -328,6 +328,9 @@ pt_hidden void munmap_chunk(struct malloc_chunk *p);
 pt_hidden struct malloc_chunk *mremap_chunk(struct malloc_chunk *p, size_t nb);
 pt_hidden void mmap_threshold_update(const struct malloc_chunk *p);
 
+/* malloc/malloc.c: free() of the mapped chunk @p. */
+pt_hidden void free_mmapped(struct malloc_chunk *p);
+
 /* malloc/realloc.c */
 pt_hidden void *int_realloc(struct malloc_state *av, struct malloc_chunk *oldp,
 			    size_t oldsize, size_t nb);

@@ -147,9 +147,10 @@ void *ptm_malloc(size_t bytes)
 
 /*
  * Give back a mapped chunk @p, after adjusting the dynamic mmap
- * threshold; munmap may set errno, which free() keeps.
+ * threshold; munmap may set errno, which free() keeps.  Also the
+ * thread-exit flush's way for a cache that is a mapping (tcache.c).
  */
-static pt_noinline void free_mmapped(struct malloc_chunk *p)
+pt_noinline void free_mmapped(struct malloc_chunk *p)
 {
 	int saved_errno = errno;
 
