@@ -216,11 +216,18 @@ static pt_noinline void free_tracked(void *mem)
 	track_leave();
 }
 
-/* free(): give @mem back (NULL: nothing to do). */
+/*
+ * free(): give @mem back (NULL: nothing to do).  A free before any
+ * other call (of a pointer from elsewhere) initialises first: the
+ * checks read the main arena, and MALLOC_CHECK_ may install a hook.
+ */
 void ptm_free(void *mem)
 {
-	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
+	void (*hook)(void *, const void *);
 
+	if (unlikely(!malloc_initialized()) && mem != NULL)
+		ptmalloc_init();
+	hook = HOOK_LOAD(ptm_free_hook);
 	if (unlikely(hook != NULL)) {
 		hook(mem, __builtin_return_address(0));
 		return;
@@ -348,11 +355,15 @@ static size_t usable_size(void *mem)
 	return 0;
 }
 
-/* The entry point, around usable_size() (see valgrind.h). */
+/*
+ * The entry point, around usable_size() (see valgrind.h); as a first
+ * call it initialises, since MALLOC_CHECK_ decides how to measure.
+ */
 size_t ptm_malloc_usable_size(void *mem)
 {
 	size_t n;
 
+	malloc_init_once();
 	track_enter();
 	n = usable_size(mem);
 	track_leave();
