@@ -311,8 +311,9 @@ void *ptm_calloc(size_t n, size_t elem_size)
 		mem = hook(bytes, __builtin_return_address(0));
 		return mem != NULL ? memset(mem, 0, bytes) : NULL;
 	}
-	tcache_init_once();
+	/* The cache is allocator memory: built with memcheck's reports off. */
 	track_enter();
+	tcache_init_once();
 	av = arena_get(bytes);
 	oldtop = av != NULL ? av->top : NULL;
 	oldtopsize = av != NULL ? calloc_fresh_limit(av) : 0;
