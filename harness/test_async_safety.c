@@ -10,16 +10,45 @@
  */
 #include "dropin_run.h"
 
-/* Run harness program @name with @mode and @api; exit 0 asserted. */
-static void run(const char *name, const char *mode, const char *api,
-		struct dr_result *r)
+/**
+ * struct want - one key a program must print, and its value.
+ * @key: the key (NULL ends a list).
+ * @value: its value.
+ */
+struct want {
+	const char *key;
+	long long value;
+};
+
+/*
+ * Run harness program @name with @mode and @api ("dropin": preloaded),
+ * assert that it exited 0 and printed every key of @want with its value.
+ */
+static void expect_run(const char *name, const char *mode, const char *api,
+		       const struct want *want)
 {
 	char *argv[] = { (char *)dr_program(name), (char *)mode, (char *)api,
 			 NULL };
+	struct dr_result r;
 
-	dr_run(argv, NULL, NULL, strcmp(api, "dropin") == 0, r);
-	dr_assert_ok(r, name);
+	dr_run(argv, NULL, NULL, strcmp(api, "dropin") == 0, &r);
+	dr_assert_ok(&r, name);
+	for (; want->key != NULL; want++)
+		cr_expect(eq(i64, dr_key(&r, want->key), want->value), "%s",
+			  want->key);
+	dr_free(&r);
 }
+
+/* The test @name on the drop-in and on the archive, each its own test. */
+#define TEST_BOTH_APIS(name, prog, mode, want)                              \
+	Test(async_safety, name##_dropin)                                   \
+	{                                                                   \
+		expect_run(prog, mode ? mode : "dropin", "dropin", want);   \
+	}                                                                   \
+	Test(async_safety, name##_archive)                                  \
+	{                                                                   \
+		expect_run(prog, mode ? mode : "archive", "archive", want); \
+	}
 
 /*
  * glibc bug 19431: a thread forks while another holds a FILE's lock and
@@ -28,25 +57,11 @@ static void run(const char *name, const char *mode, const char *api,
  * after the fork handlers have run, so the allocator's prepare handler
  * takes it first, before the arena locks (docs/arenas.md, lock order).
  */
-static void expect_fork_beside_stdio(const char *api)
-{
-	struct dr_result r;
+static const struct want stdio_want[] = { { "forked", 1 },
+					  { "c_allocated", 1 },
+					  { NULL, 0 } };
 
-	run("fork_safety", "stdio", api, &r);
-	cr_expect(eq(i64, dr_key(&r, "forked"), 1));
-	cr_expect(eq(i64, dr_key(&r, "c_allocated"), 1));
-	dr_free(&r);
-}
-
-Test(async_safety, fork_beside_stdio_dropin)
-{
-	expect_fork_beside_stdio("dropin");
-}
-
-Test(async_safety, fork_beside_stdio_archive)
-{
-	expect_fork_beside_stdio("archive");
-}
+TEST_BOTH_APIS(fork_beside_stdio, "fork_safety", "stdio", stdio_want)
 
 /*
  * A signal handler forks while the single-threaded process's own fork()
@@ -54,49 +69,24 @@ Test(async_safety, fork_beside_stdio_archive)
  * 2.36, which takes no malloc lock in a single-threaded process, the
  * handlers must hold nothing the inner fork() waits for.
  */
-static void expect_fork_in_signal_during_fork(const char *api)
-{
-	struct dr_result r;
+static const struct want signal_want[] = { { "inner_forked", 1 },
+					   { "outer_forked", 1 },
+					   { NULL, 0 } };
 
-	run("fork_safety", "signal", api, &r);
-	cr_expect(eq(i64, dr_key(&r, "inner_forked"), 1));
-	cr_expect(eq(i64, dr_key(&r, "outer_forked"), 1));
-	dr_free(&r);
-}
-
-Test(async_safety, fork_in_signal_handler_during_fork_dropin)
-{
-	expect_fork_in_signal_during_fork("dropin");
-}
-
-Test(async_safety, fork_in_signal_handler_during_fork_archive)
-{
-	expect_fork_in_signal_during_fork("archive");
-}
+TEST_BOTH_APIS(fork_in_signal_handler_during_fork, "fork_safety", "signal",
+	       signal_want)
 
 /*
  * malloc_stats() in a thread whose cancellation is pending prints its
  * whole report; the thread is cancelled at the next cancellation point,
  * and stderr's lock is free afterwards (glibc 2.28 and later).
  */
-static void expect_stats_not_cancelled(const char *api)
-{
-	struct dr_result r;
+static const struct want stats_want[] = { { "cancelled", 1 },
+					  { "complete", 1 },
+					  { "after_cancel", 0 },
+					  { "stderr_free", 1 },
+					  { NULL, 0 } };
 
-	run("stats_cancel", api, api, &r);
-	cr_expect(eq(i64, dr_key(&r, "cancelled"), 1));
-	cr_expect(eq(i64, dr_key(&r, "complete"), 1));
-	cr_expect(eq(i64, dr_key(&r, "after_cancel"), 0));
-	cr_expect(eq(i64, dr_key(&r, "stderr_free"), 1));
-	dr_free(&r);
-}
-
-Test(async_safety, malloc_stats_defers_cancellation_dropin)
-{
-	expect_stats_not_cancelled("dropin");
-}
-
-Test(async_safety, malloc_stats_defers_cancellation_archive)
-{
-	expect_stats_not_cancelled("archive");
-}
+/* stats_cancel takes the API as its mode (NULL: the API's name). */
+TEST_BOTH_APIS(malloc_stats_defers_cancellation, "stats_cancel", NULL,
+	       stats_want)

@@ -369,13 +369,22 @@ Test(limits, free_preserves_errno)
 static void *first_free_block;
 
 /*
- * The thread of free_creates_cache(): cap the address space 16 MiB above
- * what the process maps now, far below the 64 MiB a new arena's heap
- * takes, then free the main thread's block as this thread's first heap
- * operation.  Notes errno after the free, and the mapped chunks after
- * a malloc(200) (which has no arena to come from).
+ * Run @fn in a death child that must exit 0 silently, having sent
+ * @nnotes notes.
  */
-static void *free_first_under_rlimit(void *arg)
+static void run_quiet_child(void (*fn)(int), int nnotes, struct death *d)
+{
+	death_run(fn, 0, d);
+	expect_exit0(d);
+	cr_assert(eq(str, d->err, ""));
+	cr_assert(eq(int, d->nnotes, nnotes), "child status %#x", d->status);
+}
+
+/*
+ * In a death child: cap the address space 16 MiB above what the process
+ * maps now, far below the 64 MiB a new sub-heap takes.
+ */
+static void cap_address_space(void)
 {
 	struct rlimit rl;
 	unsigned long pages = 0;
@@ -389,6 +398,18 @@ static void *free_first_under_rlimit(void *arg)
 	rl.rlim_cur = pages * (unsigned long)sysconf(_SC_PAGESIZE) + MIB(16);
 	if (setrlimit(RLIMIT_AS, &rl) != 0)
 		death_exit(97);
+}
+
+/*
+ * The thread of free_creates_cache(): cap the address space 16 MiB above
+ * what the process maps now, far below the 64 MiB a new arena's heap
+ * takes, then free the main thread's block as this thread's first heap
+ * operation.  Notes errno after the free, and the mapped chunks after
+ * a malloc(200) (which has no arena to come from).
+ */
+static void *free_first_under_rlimit(void *arg)
+{
+	cap_address_space();
 	errno = ERANGE;
 	ptm_free(first_free_block);
 	death_note((uintptr_t)errno);
@@ -434,10 +455,7 @@ Test(limits, free_preserves_errno_creating_the_cache)
 {
 	struct death d;
 
-	death_run(free_creates_cache, 0, &d);
-	expect_exit0(&d);
-	cr_assert(eq(str, d.err, ""));
-	cr_assert(eq(int, d.nnotes, 3), "child status %#x", d.status);
+	run_quiet_child(free_creates_cache, 3, &d);
 	cr_expect(eq(u64, d.notes[0], 7), "the cache is on");
 	cr_expect(eq(u64, d.notes[1], ERANGE), "errno after the free");
 	cr_expect(eq(u64, d.notes[2], 1), "mapped chunks: the arena was "
@@ -499,30 +517,18 @@ static bool is_mapped(const void *p)
 }
 
 /*
- * Thread 1: create arena 1, cap the address space 16 MiB above what the
- * process maps now (no further sub-heap fits), and fill the arena's
+ * Thread 1: create arena 1, cap the address space (no further sub-heap
+ * fits), and fill the arena's
  * sub-heap until a 100000-byte block and then a 600-byte one come back
  * as mappings: its top is then too small for a 656-byte cache.  It
  * stays attached to arena 1 (off the free list) until released.
  */
 static void *fill_arena(void *arg)
 {
-	struct rlimit rl;
-	unsigned long pages = 0;
-	FILE *f;
-
 	sem_wait(&go_fill);
 	if (ptm_malloc(32) == NULL)
 		death_exit(94);
-	f = fopen("/proc/self/statm", "r");
-	if (f == NULL || fscanf(f, "%lu", &pages) != 1)
-		death_exit(95);
-	fclose(f);
-	if (getrlimit(RLIMIT_AS, &rl) != 0)
-		death_exit(96);
-	rl.rlim_cur = pages * (unsigned long)sysconf(_SC_PAGESIZE) + MIB(16);
-	if (setrlimit(RLIMIT_AS, &rl) != 0)
-		death_exit(97);
+	cap_address_space();
 	for (size_t n = 100000; n >= 600; n = n == 100000 ? 600 : 0) {
 		void *p;
 
@@ -617,10 +623,7 @@ Test(limits, thread_exit_unmaps_a_mapped_cache)
 {
 	struct death d;
 
-	death_run(mapped_cache_child, 0, &d);
-	expect_exit0(&d);
-	cr_assert(eq(str, d.err, ""));
-	cr_assert(eq(int, d.nnotes, 4), "child status %#x", d.status);
+	run_quiet_child(mapped_cache_child, 4, &d);
 	cr_expect(eq(u64, d.notes[1], d.notes[0] + 1),
 		  "the cache is a mapping");
 	cr_expect(eq(u64, d.notes[2], d.notes[0]),
