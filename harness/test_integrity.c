@@ -338,6 +338,69 @@ Test(integrity, free_corrupted_unsorted_chunks)
 	check(free_unsorted, 3, "free(): corrupted unsorted chunks");
 }
 
+/* ---- a foreign pointer as the very first call ------------------------- */
+
+/*
+ * A fake 32-byte chunk outside every heap, whose successor's size word
+ * is 0x21, for a process that has not called the allocator yet: the
+ * entry point must initialise it before it reads the main arena, then
+ * make glibc's checks.  The child leaves M_CHECK_ACTION at its default
+ * (3), as mallopt would initialise the allocator first.
+ */
+static size_t foreign_words[8] __attribute__((aligned(16)));
+
+static void *foreign_block(void)
+{
+	foreign_words[1] = 0x21;
+	foreign_words[5] = 0x21;
+	death_note((uintptr_t)&foreign_words[2]);
+	return &foreign_words[2];
+}
+
+/* free(): the fast-bin check of the successor against system_mem (0). */
+static void free_foreign_first(int unused)
+{
+	(void)unused;
+	death_setup(-1);
+	ptm_free(foreign_block());
+}
+
+Test(integrity, free_foreign_pointer_as_first_call)
+{
+	check(free_foreign_first, 3, "free(): invalid next size (fast)");
+}
+
+/*
+ * realloc() and malloc_usable_size() under MALLOC_CHECK_=3, read when
+ * the allocator initialises: the checking versions find no magic byte.
+ */
+static void realloc_foreign_first(int unused)
+{
+	(void)unused;
+	setenv("MALLOC_CHECK_", "3", 1);
+	death_setup(-1);
+	ptm_realloc(foreign_block(), 100);
+}
+
+Test(integrity, realloc_foreign_pointer_as_first_call_checked)
+{
+	check(realloc_foreign_first, 3, "realloc(): invalid pointer");
+}
+
+static void usable_foreign_first(int unused)
+{
+	(void)unused;
+	setenv("MALLOC_CHECK_", "3", 1);
+	death_setup(-1);
+	death_note(ptm_malloc_usable_size(foreign_block()));
+}
+
+Test(integrity, malloc_usable_size_foreign_pointer_as_first_call_checked)
+{
+	check(usable_foreign_first, 3,
+	      "malloc_check_get_size: memory corruption");
+}
+
 /* ---- realloc() --------------------------------------------------------- */
 
 static void realloc_misaligned(int action)

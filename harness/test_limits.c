@@ -15,6 +15,8 @@
 #include <criterion/new/assert.h>
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -371,13 +373,22 @@ Test(limits, free_preserves_errno)
 static void *first_free_block;
 
 /*
- * The thread of free_creates_cache(): cap the address space 16 MiB above
- * what the process maps now, far below the 64 MiB a new arena's heap
- * takes, then free the main thread's block as this thread's first heap
- * operation.  Notes errno after the free, and the mapped chunks after
- * a malloc(200) (which has no arena to come from).
+ * Run @fn in a death child that must exit 0 silently, having sent
+ * @nnotes notes.
  */
-static void *free_first_under_rlimit(void *arg)
+static void run_quiet_child(void (*fn)(int), int nnotes, struct death *d)
+{
+	death_run(fn, 0, d);
+	expect_exit0(d);
+	cr_assert(eq(str, d->err, ""));
+	cr_assert(eq(int, d->nnotes, nnotes), "child status %#x", d->status);
+}
+
+/*
+ * In a death child: cap the address space 16 MiB above what the process
+ * maps now, far below the 64 MiB a new sub-heap takes.
+ */
+static void cap_address_space(void)
 {
 	struct rlimit rl;
 	unsigned long pages = 0;
@@ -391,6 +402,18 @@ static void *free_first_under_rlimit(void *arg)
 	rl.rlim_cur = pages * (unsigned long)sysconf(_SC_PAGESIZE) + MIB(16);
 	if (setrlimit(RLIMIT_AS, &rl) != 0)
 		death_exit(97);
+}
+
+/*
+ * The thread of free_creates_cache(): cap the address space 16 MiB above
+ * what the process maps now, far below the 64 MiB a new arena's heap
+ * takes, then free the main thread's block as this thread's first heap
+ * operation.  Notes errno after the free, and the mapped chunks after
+ * a malloc(200) (which has no arena to come from).
+ */
+static void *free_first_under_rlimit(void *arg)
+{
+	cap_address_space();
 	errno = ERANGE;
 	ptm_free(first_free_block);
 	death_note((uintptr_t)errno);
@@ -436,10 +459,7 @@ Test(limits, free_preserves_errno_creating_the_cache)
 {
 	struct death d;
 
-	death_run(free_creates_cache, 0, &d);
-	expect_exit0(&d);
-	cr_assert(eq(str, d.err, ""));
-	cr_assert(eq(int, d.nnotes, 3), "child status %#x", d.status);
+	run_quiet_child(free_creates_cache, 3, &d);
 	cr_expect(eq(u64, d.notes[0], 7), "the cache is on");
 	cr_expect(eq(u64, d.notes[1], ERANGE), "errno after the free");
 	cr_expect(eq(u64, d.notes[2], 1), "mapped chunks: the arena was "
@@ -487,4 +507,130 @@ Test(limits, glibc_tst_trim1, .timeout = 60)
 	for (int i = 0; i < 30000; i++)
 		if (q[i] != 2)
 			cr_fatal("the 30000-byte block changed at %d", i);
+}
+
+/* ---- a thread's cache in a mapping of its own ------------------------ */
+
+/* The three threads of mapped_cache_child(), each released in turn. */
+static sem_t go_fill, filled, go_main, go_mapped, go_end;
+
+/* Whether the chunk of block @p is a mapping of its own. */
+static bool is_mapped(const void *p)
+{
+	return (((const size_t *)p)[-1] & 2) != 0;
+}
+
+/*
+ * Thread 1: create arena 1, cap the address space (no further sub-heap
+ * fits), and fill the arena's
+ * sub-heap until a 100000-byte block and then a 600-byte one come back
+ * as mappings: its top is then too small for a 656-byte cache.  It
+ * stays attached to arena 1 (off the free list) until released.
+ */
+static void *fill_arena(void *arg)
+{
+	sem_wait(&go_fill);
+	if (ptm_malloc(32) == NULL)
+		death_exit(94);
+	cap_address_space();
+	for (size_t n = 100000; n >= 600; n = n == 100000 ? 600 : 0) {
+		void *p;
+
+		do
+			p = ptm_malloc(n);
+		while (p != NULL && !is_mapped(p));
+		if (p == NULL)
+			death_exit(98);
+	}
+	sem_post(&filled);
+	sem_wait(&go_end);
+	return arg;
+}
+
+/* Thread 2: its first call takes the main arena (round robin). */
+static void *use_main_arena(void *arg)
+{
+	sem_wait(&go_main);
+	ptm_free(ptm_malloc(32));
+	sem_post(&filled);
+	return arg;
+}
+
+/*
+ * Thread 3: its first call takes arena 1, whose full sub-heap cannot
+ * hold the cache: the cache is a mapping of its own (glibc's sysmalloc
+ * maps the request when no sub-heap can be had); the block still fits
+ * in the top.  Notes the mapped chunks then; its exit flushes the cache.
+ */
+static void *cache_in_a_mapping(void *arg)
+{
+	void *p;
+
+	sem_wait(&go_mapped);
+	p = ptm_malloc(32);
+	if (p == NULL || is_mapped(p))
+		death_exit(99);
+	death_note(ptm_mallinfo2().hblks);
+	ptm_free(p);
+	return arg;
+}
+
+/*
+ * The child of thread_exit_unmaps_a_mapped_cache: the cache on, at most
+ * two arenas (as tst-malloc-thread-fail), the threads started before
+ * the limit and released one after the other.  Notes the mapped chunks
+ * before thread 3, inside it, and after its exit.
+ */
+static void mapped_cache_child(int unused)
+{
+	pthread_t t[3];
+
+	(void)unused;
+	setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=7", 1);
+	death_setup(-1);
+	if (ptm_mallopt(M_ARENA_MAX, 2) != 1 || ptm_malloc(32) == NULL)
+		death_exit(92);
+	sem_init(&go_fill, 0, 0);
+	sem_init(&filled, 0, 0);
+	sem_init(&go_main, 0, 0);
+	sem_init(&go_mapped, 0, 0);
+	sem_init(&go_end, 0, 0);
+	if (pthread_create(&t[0], NULL, fill_arena, NULL) != 0 ||
+	    pthread_create(&t[1], NULL, use_main_arena, NULL) != 0 ||
+	    pthread_create(&t[2], NULL, cache_in_a_mapping, NULL) != 0)
+		death_exit(93);
+	sem_post(&go_fill);
+	sem_wait(&filled);
+	sem_post(&go_main);
+	sem_wait(&filled);
+	death_note(ptm_mallinfo2().hblks);
+	sem_post(&go_mapped);
+	if (pthread_join(t[2], NULL) != 0)
+		death_exit(93);
+	death_note(ptm_mallinfo2().hblks);
+	death_note((uintptr_t)ptm_debug_check_heap());
+	sem_post(&go_end);
+	if (pthread_join(t[0], NULL) != 0 || pthread_join(t[1], NULL) != 0)
+		death_exit(93);
+}
+
+/*
+ * When no sub-heap can be mapped, a thread's cache can be a chunk
+ * mapped on its own.  The thread-exit flush must give it back as free()
+ * would (glibc's tcache_thread_shutdown calls __libc_free), unmapping
+ * it, not hand it to an arena: that aborted with "double free or
+ * corruption (out)" (glibc's tst-malloc-thread-fail under the cache).
+ * One mapping more inside thread 3 (the cache), none left after its
+ * exit.
+ */
+Test(limits, thread_exit_unmaps_a_mapped_cache)
+{
+	struct death d;
+
+	run_quiet_child(mapped_cache_child, 4, &d);
+	cr_expect(eq(u64, d.notes[1], d.notes[0] + 1),
+		  "the cache is a mapping");
+	cr_expect(eq(u64, d.notes[2], d.notes[0]),
+		  "thread 3's exit unmapped its cache");
+	cr_expect(eq(u64, d.notes[3], 0));
 }

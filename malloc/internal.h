@@ -320,6 +320,9 @@ pt_hidden void munmap_chunk(struct malloc_chunk *p);
 pt_hidden struct malloc_chunk *mremap_chunk(struct malloc_chunk *p, size_t nb);
 pt_hidden void mmap_threshold_update(const struct malloc_chunk *p);
 
+/* malloc/malloc.c: free() of the mapped chunk @p. */
+pt_hidden void free_mmapped(struct malloc_chunk *p);
+
 /* malloc/realloc.c */
 pt_hidden void *int_realloc(struct malloc_state *av, struct malloc_chunk *oldp,
 			    size_t oldsize, size_t nb);
@@ -475,11 +478,15 @@ static inline void debug_check_after_op(void)
  * @arena_locks_held: debug builds: arena mutexes the thread holds.
  * @initializing: the thread is running ptmalloc_init().
  * @tcache_shutting_down: the thread is flushing its cache at exit.
+ * @fork_locked: the prepare handler of the thread's fork() under way
+ *	took the locks (arena/fork.c), so the parent or child handler
+ *	releases them.
  */
 struct thread_flags {
 	int arena_locks_held;
 	bool initializing;
 	bool tcache_shutting_down;
+	bool fork_locked;
 };
 
 pt_hidden extern __thread struct thread_flags thread_flags;

@@ -158,9 +158,10 @@ void *ptm_malloc(size_t bytes)
 
 /*
  * Give back a mapped chunk @p, after adjusting the dynamic mmap
- * threshold; munmap may set errno, which free() keeps.
+ * threshold; munmap may set errno, which free() keeps.  Also the
+ * thread-exit flush's way for a cache that is a mapping (tcache.c).
  */
-static pt_noinline void free_mmapped(struct malloc_chunk *p)
+pt_noinline void free_mmapped(struct malloc_chunk *p)
 {
 	int saved_errno = errno;
 
@@ -242,11 +243,18 @@ static pt_noinline void free_tracked(void *mem)
 	track_leave();
 }
 
-/* free(): give @mem back (NULL: nothing to do). */
+/*
+ * free(): give @mem back (NULL: nothing to do).  A free before any
+ * other call (of a pointer from elsewhere) initialises first: the
+ * checks read the main arena, and MALLOC_CHECK_ may install a hook.
+ */
 void ptm_free(void *mem)
 {
-	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
+	void (*hook)(void *, const void *);
 
+	if (unlikely(!malloc_initialized()) && mem != NULL)
+		ptmalloc_init();
+	hook = HOOK_LOAD(ptm_free_hook);
 	if (unlikely(hook != NULL)) {
 		hook(mem, __builtin_return_address(0));
 		return;
@@ -330,8 +338,9 @@ void *ptm_calloc(size_t n, size_t elem_size)
 		mem = hook(bytes, __builtin_return_address(0));
 		return mem != NULL ? memset(mem, 0, bytes) : NULL;
 	}
-	tcache_init_once();
+	/* The cache is allocator memory: built with memcheck's reports off. */
 	track_enter();
+	tcache_init_once();
 	av = arena_get(bytes);
 	oldtop = av != NULL ? av->top : NULL;
 	oldtopsize = av != NULL ? calloc_fresh_limit(av) : 0;
@@ -374,11 +383,15 @@ static size_t usable_size(void *mem)
 	return 0;
 }
 
-/* The entry point, around usable_size() (see valgrind.h). */
+/*
+ * The entry point, around usable_size() (see valgrind.h); as a first
+ * call it initialises, since MALLOC_CHECK_ decides how to measure.
+ */
 size_t ptm_malloc_usable_size(void *mem)
 {
 	size_t n;
 
+	malloc_init_once();
 	track_enter();
 	n = usable_size(mem);
 	track_leave();

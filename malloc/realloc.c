@@ -129,8 +129,7 @@ static void *realloc_mmapped(struct malloc_chunk *oldp, size_t bytes, size_t nb)
  */
 void *ptm_realloc(void *oldmem, size_t bytes)
 {
-	void *(*hook)(void *, size_t, const void *) =
-		HOOK_LOAD(ptm_realloc_hook);
+	void *(*hook)(void *, size_t, const void *);
 	struct malloc_chunk *oldp;
 	struct malloc_state *av;
 	size_t oldsize;
@@ -138,6 +137,10 @@ void *ptm_realloc(void *oldmem, size_t bytes)
 	void *newp;
 	struct track_old told;
 
+	/* A first call: the checks read the main arena (and MALLOC_CHECK_). */
+	if (unlikely(!malloc_initialized()))
+		ptmalloc_init();
+	hook = HOOK_LOAD(ptm_realloc_hook);
 	if (unlikely(hook != NULL))
 		return hook(oldmem, bytes, __builtin_return_address(0));
 	if (bytes == 0 && oldmem != NULL) {

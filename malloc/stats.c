@@ -19,6 +19,7 @@
 #include "fastbins.h"
 #include "internal.h"
 #include "ptmalloc.h"
+#include "os.h"
 
 /*
  * Whether @av has been set up by malloc_init_state().  The fast-bin
@@ -167,16 +168,23 @@ struct mallinfo ptm_mallinfo(void)
  * LD_PRELOAD) cannot deadlock on it.  stderr is unbuffered, so stdio
  * needs no memory of its own here; the FILE lock keeps the report in
  * one piece when several threads print at once.
+ *
+ * Its writes are cancellation points, and a thread cancelled in one
+ * would leave stderr locked for good.  As glibc (2.28 and later) does,
+ * the whole report is printed with cancellation held off; a pending
+ * request is acted on at the thread's next cancellation point.
  */
 void ptm_malloc_stats(void)
 {
 	char line[256];
 	unsigned int in_use_b, system_b;
 	int i = 0;
+	int cancel_state;
 
 	if (!__atomic_load_n(&mp_.initialized, __ATOMIC_ACQUIRE))
 		ptmalloc_init();
 	in_use_b = system_b = (unsigned int)mp_.mmapped_mem;
+	cancel_state = os_cancel_defer();
 	flockfile(stderr);
 	for (struct malloc_state *av = &main_arena; av != NULL;
 	     av = next_arena(av), i++) {
@@ -207,4 +215,5 @@ void ptm_malloc_stats(void)
 		 (unsigned long)mp_.max_mmapped_mem);
 	fputs(line, stderr);
 	funlockfile(stderr);
+	os_cancel_restore(cancel_state);
 }

@@ -117,15 +117,21 @@ void tcache_free_keyed(struct malloc_state *av, struct malloc_chunk *p,
 }
 
 /*
- * Give the heap chunk of @mem back to its arena at thread exit, past
- * every entry point: valgrind already saw the cached chunks freed, and
- * never saw the cache itself allocated.
+ * Give the chunk of @mem back at thread exit as free() would (glibc's
+ * tcache_thread_shutdown calls __libc_free), past every entry point:
+ * valgrind already saw the cached chunks freed, and never saw the cache
+ * itself allocated.  The cache can be a mapping of its own, when its
+ * arena had no room and no sub-heap could be mapped (sysmalloc); a
+ * cached chunk never is.
  */
 static void free_cached(void *mem)
 {
 	struct malloc_chunk *p = mem2chunk(mem);
 
-	int_free(arena_for_chunk(p), p, false);
+	if (chunk_is_mmapped(p))
+		free_mmapped(p);
+	else
+		int_free(arena_for_chunk(p), p, false);
 }
 
 /*

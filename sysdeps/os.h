@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The operating-system contract: every primitive the allocator needs
- * from the kernel, and nothing else.  A port implements these functions
- * in sysdeps/<os>/; no other directory calls the kernel.
+ * from the kernel, and the two pieces of C-library state it must respect
+ * (stdio's list lock around fork, the thread's cancellation state).  A
+ * port implements these functions in sysdeps/<os>/; no other directory
+ * calls the kernel.
  *
  * Conventions: the functions mirror the Linux system calls they are
  * named after, return what those return (MAP_FAILED, -1 with errno set,
@@ -77,5 +79,22 @@ pt_hidden int os_cpu_count(void);
 
 /* Send the strace-style trace to @fd (negative: stop tracing). */
 pt_hidden void os_trace_to(int fd);
+
+/*
+ * stdio's lock on its list of open streams (glibc's _IO_list_lock), which
+ * fork() takes: the fork handlers take it before the arena locks, to
+ * keep glibc's lock order (sysdeps/linux/libc.c); reset in the child.
+ */
+pt_hidden void os_stdio_list_lock(void);
+pt_hidden void os_stdio_list_unlock(void);
+pt_hidden void os_stdio_list_reset(void);
+
+/*
+ * Defer the calling thread's cancellation (returns the state to restore)
+ * and restore it: a request that arrived meanwhile is acted on at the
+ * next cancellation point.
+ */
+pt_hidden int os_cancel_defer(void);
+pt_hidden void os_cancel_restore(int state);
 
 #endif /* PTM_OS_H */

@@ -9,7 +9,10 @@
  * "ERROR SUMMARY: 0 errors", nothing in use at exit, and the counts it
  * prints ("allocs N", "frees N", "bytes N": this allocator's blocks).
  *
- *	valgrind --leak-check=full vg_tcache_thread
+ *	valgrind --leak-check=full vg_tcache_thread [calloc]
+ *
+ * With "calloc" the thread's first call, the one that builds its cache,
+ * is calloc: the blocks come from calloc and must read as zero.
  *
  * The cache is switched on by the program itself: valgrind is run with
  * a fixed environment (vg_run.h), and the allocator reads
@@ -30,6 +33,7 @@ extern char **environ;
 #define BLOCK_BYTES 40
 
 static int bad;
+static int use_calloc;
 
 /* Allocate, fill, check and free BLOCKS blocks: all end in the cache. */
 static void *thread_body(void *arg)
@@ -37,11 +41,14 @@ static void *thread_body(void *arg)
 	unsigned char *p[BLOCKS];
 
 	for (int i = 0; i < BLOCKS; i++) {
-		p[i] = ptm_malloc(BLOCK_BYTES);
+		p[i] = use_calloc ? ptm_calloc(1, BLOCK_BYTES) :
+				    ptm_malloc(BLOCK_BYTES);
 		if (p[i] == NULL) {
 			bad++;
 			return arg;
 		}
+		if (use_calloc && p[i][BLOCK_BYTES - 1] != 0)
+			bad++;
 		memset(p[i], i + 1, BLOCK_BYTES);
 	}
 	for (int i = 0; i < BLOCKS; i++) {
@@ -52,7 +59,7 @@ static void *thread_body(void *arg)
 	return arg;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static char tunables[] = "GLIBC_TUNABLES=glibc.malloc.tcache_count=7";
 	static char lc_all[] = "LC_ALL=C";
@@ -62,6 +69,7 @@ int main(void)
 	void *q;
 	int n;
 
+	use_calloc = argc > 1 && strcmp(argv[1], "calloc") == 0;
 	environ = env;
 	q = ptm_malloc(10);
 	if (q == NULL || ptm_debug_tunable("tcache_count") != 7)
