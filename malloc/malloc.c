@@ -153,6 +153,9 @@ static pt_noinline void free_mmapped(struct malloc_chunk *p)
 {
 	int saved_errno = errno;
 
+	/* A chunk of a dumped heap (ptm_malloc_set_state) stays. */
+	if (unlikely(dumped_chunk(p)))
+		return;
 	mmap_threshold_update(p);
 	munmap_chunk(p);
 	errno = saved_errno;
@@ -215,15 +218,9 @@ static pt_noinline void free_tracked(void *mem)
 	track_leave();
 }
 
-/* free(): give @mem back (NULL: nothing to do). */
-void ptm_free(void *mem)
+/* free() past its hook: give @mem back (NULL: nothing to do). */
+static pt_always_inline void free_entry(void *mem)
 {
-	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
-
-	if (unlikely(hook != NULL)) {
-		hook(mem, __builtin_return_address(0));
-		return;
-	}
 	if (mem == NULL)
 		return;
 	if (unlikely(track_active())) {
@@ -233,6 +230,28 @@ void ptm_free(void *mem)
 		return;
 	}
 	free_chunk(mem);
+}
+
+/* free(): the hook, else give @mem back. */
+void ptm_free(void *mem)
+{
+	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
+
+	if (unlikely(hook != NULL)) {
+		hook(mem, __builtin_return_address(0));
+		return;
+	}
+	free_entry(mem);
+}
+
+/*
+ * realloc(@mem, 0)'s free, which does not call the free hook: glibc
+ * 2.34 and later free there directly, and glibc's hook test counts one
+ * hook call per entry point (2.17 called the free hook too).
+ */
+void free_unhooked(void *mem)
+{
+	free_entry(mem);
 }
 
 /*
@@ -337,9 +356,13 @@ static size_t usable_size(void *mem)
 
 	if (mem == NULL)
 		return 0;
+	if (unlikely(mcheck_active()))
+		return mcheck_usable_size(mem);
 	if (unlikely(using_malloc_checking))
 		return malloc_check_usable_size(mem);
 	p = mem2chunk(mem);
+	if (unlikely(dumped_chunk(p)))
+		return chunk_size(p) - SIZE_SZ;
 	if (chunk_is_mmapped(p))
 		return chunk_size(p) - CHUNK_HDR_SZ;
 	if (inuse(p))

@@ -30,6 +30,7 @@ static int systrim_break(struct malloc_state *av, long top_size, long extra)
 
 	if (current_brk == (char *)av->top + top_size) {
 		os_morecore(-extra);
+		after_morecore();
 		new_brk = os_morecore(0);
 		if (new_brk != MORECORE_FAILURE)
 			released = current_brk - new_brk;

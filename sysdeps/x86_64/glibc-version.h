@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The oldest symbol version of glibc on x86_64: the version its compat
+ * symbols (the hook variables, malloc_get_state, ...) carry, which the
+ * drop-in's version script (malloc/dropin/versions.map.S) gives the
+ * hook variables so that old binaries bind to them.
+ */
+#ifndef PTM_GLIBC_VERSION_H
+#define PTM_GLIBC_VERSION_H
+
+#define PTM_GLIBC_BASE_VERSION GLIBC_2 .2.5
+
+#endif /* PTM_GLIBC_VERSION_H */
