@@ -6,7 +6,7 @@
  *
  *	dropin_probe probe
  *		aliases		standard names whose global definition is
- *				the ptm_ function of the same name (19)
+ *				the ptm_ function of the same name (25)
  *		libc_aliases	glibc's __libc_NAME entry points whose
  *				global definition is ptm_NAME (9)
  *		in_heap		a malloc(100) lies in the library's heap
@@ -25,8 +25,8 @@
  *	dropin_probe pthread
  *		glibc_callers	allocation calls made while pthread_create()
  *				ran whose caller lies in libc.so.6 or the
- *				dynamic loader (seen through ptm_malloc_hook
- *				and ptm_memalign_hook)
+ *				dynamic loader (seen through __malloc_hook
+ *				and __memalign_hook)
  *		create_grew	ptm_mallinfo2().uordblks grew during it
  *		thread_non_main	the new thread's malloc(64) has the
  *				NON_MAIN_ARENA bit (its own arena)
@@ -58,6 +58,12 @@ static const char *const std_names[] = {
 	"malloc_info",
 	"mtrace",
 	"muntrace",
+	"mcheck",
+	"mcheck_pedantic",
+	"mcheck_check_all",
+	"mprobe",
+	"malloc_get_state",
+	"malloc_set_state",
 };
 
 /* The NAMEs whose __libc_NAME the drop-in exports as ptm_NAME. */
@@ -283,8 +289,8 @@ static int mode_pthread(void)
 	int glibc_callers = 0;
 	pthread_t t;
 
-	malloc_hook = dropin_sym(RTLD_DEFAULT, "ptm_malloc_hook");
-	memalign_hook = dropin_sym(RTLD_DEFAULT, "ptm_memalign_hook");
+	malloc_hook = dropin_hook("__malloc_hook");
+	memalign_hook = dropin_hook("__memalign_hook");
 	pthread_barrier_init(&start_barrier, NULL, 2);
 	before = ptm_mi().uordblks;
 	*malloc_hook = probe_malloc_hook;
