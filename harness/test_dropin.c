@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "dropin_run.h"
+#include "programs/dropin_names.h"
 #include "glibc-version.h"
 #include "ptmalloc.h"
 
@@ -294,45 +295,11 @@ Test(dropin, elf_tls_and_flags)
  * variables of glibc 2.17 (hook_names).
  */
 static const char *const std_names[] = {
-	"malloc",
-	"free",
-	"calloc",
-	"realloc",
-	"reallocarray",
-	"memalign",
-	"aligned_alloc",
-	"posix_memalign",
-	"valloc",
-	"pvalloc",
-	"malloc_usable_size",
-	"malloc_trim",
-	"mallopt",
-	"mallinfo",
-	"mallinfo2",
-	"malloc_stats",
-	"malloc_info",
-	"mtrace",
-	"muntrace",
-	"mcheck",
-	"mcheck_pedantic",
-	"mcheck_check_all",
-	"mprobe",
-	"malloc_get_state",
-	"malloc_set_state",
-	"__libc_malloc",
-	"__libc_free",
-	"__libc_calloc",
-	"__libc_realloc",
-	"__libc_memalign",
-	"__libc_valloc",
-	"__libc_pvalloc",
-	"__libc_mallinfo",
-	"__libc_mallopt",
-	"__malloc_hook",
-	"__free_hook",
-	"__realloc_hook",
-	"__memalign_hook",
-	"__malloc_initialize_hook",
+	DROPIN_STD_NAMES,	 "__libc_malloc",   "__libc_free",
+	"__libc_calloc",	 "__libc_realloc",  "__libc_memalign",
+	"__libc_valloc",	 "__libc_pvalloc",  "__libc_mallinfo",
+	"__libc_mallopt",	 "__malloc_hook",   "__free_hook",
+	"__realloc_hook",	 "__memalign_hook", "__malloc_initialize_hook",
 	"__after_morecore_hook",
 };
 

@@ -218,9 +218,19 @@ static pt_noinline void free_tracked(void *mem)
 	track_leave();
 }
 
-/* free() past its hook: give @mem back (NULL: nothing to do). */
-static pt_always_inline void free_entry(void *mem)
+/*
+ * free(): give @mem back (NULL: nothing to do).  Never inlined, nor split
+ * into parts, into free_unhooked(): valgrind's reports must show the
+ * request this frame issues as ptm_free called by the program.
+ */
+pt_noinline void ptm_free(void *mem)
 {
+	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
+
+	if (unlikely(hook != NULL)) {
+		hook(mem, __builtin_return_address(0));
+		return;
+	}
 	if (mem == NULL)
 		return;
 	if (unlikely(track_active())) {
@@ -232,26 +242,26 @@ static pt_always_inline void free_entry(void *mem)
 	free_chunk(mem);
 }
 
-/* free(): the hook, else give @mem back. */
-void ptm_free(void *mem)
-{
-	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
-
-	if (unlikely(hook != NULL)) {
-		hook(mem, __builtin_return_address(0));
-		return;
-	}
-	free_entry(mem);
-}
-
 /*
- * realloc(@mem, 0)'s free, which does not call the free hook: glibc
- * 2.34 and later free there directly, and glibc's hook test counts one
- * hook call per entry point (2.17 called the free hook too).
+ * realloc(@mem, 0)'s free of the non-NULL @mem, which does not call the
+ * free hook: glibc 2.34 and later free there directly, and glibc's hook
+ * test counts one hook call per entry point (2.17 called the free hook
+ * too).  Without a hook it is ptm_free(), whose frame valgrind's reports
+ * name.
  */
 void free_unhooked(void *mem)
 {
-	free_entry(mem);
+	if (likely(HOOK_LOAD(ptm_free_hook) == NULL)) {
+		ptm_free(mem);
+		return;
+	}
+	if (unlikely(track_active())) {
+		if (track_free_deferred(mem))
+			track_issue(0);
+		free_tracked(mem);
+	} else {
+		free_chunk(mem);
+	}
 }
 
 /*

@@ -35,36 +35,11 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "dropin_names.h"
 #include "dropin_util.h"
 
 /* The standard names the drop-in exports, each an alias of ptm_NAME. */
-static const char *const std_names[] = {
-	"malloc",
-	"free",
-	"calloc",
-	"realloc",
-	"reallocarray",
-	"memalign",
-	"aligned_alloc",
-	"posix_memalign",
-	"valloc",
-	"pvalloc",
-	"malloc_usable_size",
-	"malloc_trim",
-	"mallopt",
-	"mallinfo",
-	"mallinfo2",
-	"malloc_stats",
-	"malloc_info",
-	"mtrace",
-	"muntrace",
-	"mcheck",
-	"mcheck_pedantic",
-	"mcheck_check_all",
-	"mprobe",
-	"malloc_get_state",
-	"malloc_set_state",
-};
+static const char *const std_names[] = { DROPIN_STD_NAMES };
 
 /* The NAMEs whose __libc_NAME the drop-in exports as ptm_NAME. */
 static const char *const libc_names[] = {
