@@ -137,6 +137,31 @@ Test(hooks, malloc_get_state_is_enosys)
 	cr_expect(eq(int, errno, ENOSYS));
 }
 
+/*
+ * A dump whose first chunk has size 0 (the word after the zero padding
+ * is 1, PREV_INUSE alone): adopted without looping on it, and its top
+ * still bounds the dumped range, whose chunks free() ignores.
+ */
+Test(hooks, malloc_set_state_zero_size_chunk_ends_walk)
+{
+	static size_t dump[8] = { 0, 1 };
+	static long state[300];
+
+	fresh_sim_heap();
+	state[0] = 0x444c4541L;
+	state[1] = 4;
+	/* av[2], the top chunk, and sbrk_base, sbrked_mem_bytes. */
+	state[2 + 2] = (long)(dump + 6);
+	state[2 + 258] = (long)dump;
+	state[2 + 259] = (long)sizeof(dump);
+	cr_expect(eq(int, ptm_malloc_set_state(state), 0));
+	cr_expect(eq(sz, dump[1], 1));
+	/* A chunk of the dump with a mapped size word is left alone. */
+	dump[3] = 32 | 2;
+	ptm_free(dump + 4);
+	cr_expect(eq(sz, dump[3], 34));
+}
+
 /* A save state whose magic is wrong, or whose major version is newer. */
 Test(hooks, malloc_set_state_refuses_bad_headers)
 {

@@ -105,8 +105,11 @@ int ptm_malloc_set_state(void *state)
 	p = dump_first_chunk(ms);
 	if (p == NULL)
 		return 0;
-	/* Each chunk in use becomes a fake mapped chunk. */
-	for (; p < top; p = next_chunk(p))
+	/*
+	 * Each chunk in use becomes a fake mapped chunk.  A size of 0 ends
+	 * the walk, where glibc would loop forever.
+	 */
+	for (; p < top && chunk_size(p) != 0; p = next_chunk(p))
 		if (inuse(p))
 			set_head(p, chunk_size(p) | IS_MMAPPED);
 	dumped_heap.start = (uintptr_t)ms->sbrk_base;
