@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 
 #include "dropin_run.h"
+#include "programs/dropin_names.h"
+#include "glibc-version.h"
 #include "ptmalloc.h"
 
 /* Run harness program @name with @mode (and @arg), preloaded or not. */
@@ -46,8 +48,8 @@ Test(dropin, probe_sees_this_allocator)
 	struct dr_result r;
 
 	run_prog("dropin_probe", "probe", NULL, NULL, true, &r);
-	/* All 19 standard names resolve to the ptm_ function... */
-	cr_expect(eq(i64, dr_key(&r, "aliases"), 19));
+	/* All 25 standard names resolve to the ptm_ function... */
+	cr_expect(eq(i64, dr_key(&r, "aliases"), 25));
 	/* ...and so do glibc's 9 public __libc_ entry points. */
 	cr_expect(eq(i64, dr_key(&r, "libc_aliases"), 9));
 	cr_expect(eq(i64, dr_key(&r, "in_heap"), 1));
@@ -286,41 +288,24 @@ Test(dropin, elf_tls_and_flags)
 
 /*
  * The standard names of the C and glibc malloc API the library exports,
- * <mcheck.h>'s mtrace and muntrace included, then the __libc_ entry
- * points of glibc 2.36's libc.so.6 (default-version symbols; not the
- * compat-only cfree or hook variables, nor the GLIBC_PRIVATE
- * __libc_reallocarray).
+ * <mcheck.h>'s functions and the compat-only malloc_get_state and
+ * malloc_set_state included, then the __libc_ entry points of glibc
+ * 2.36's libc.so.6 (default-version symbols; not the compat-only cfree,
+ * nor the GLIBC_PRIVATE __libc_reallocarray), then the six hook
+ * variables of glibc 2.17 (hook_names).
  */
 static const char *const std_names[] = {
-	"malloc",
-	"free",
-	"calloc",
-	"realloc",
-	"reallocarray",
-	"memalign",
-	"aligned_alloc",
-	"posix_memalign",
-	"valloc",
-	"pvalloc",
-	"malloc_usable_size",
-	"malloc_trim",
-	"mallopt",
-	"mallinfo",
-	"mallinfo2",
-	"malloc_stats",
-	"malloc_info",
-	"mtrace",
-	"muntrace",
-	"__libc_malloc",
-	"__libc_free",
-	"__libc_calloc",
-	"__libc_realloc",
-	"__libc_memalign",
-	"__libc_valloc",
-	"__libc_pvalloc",
-	"__libc_mallinfo",
-	"__libc_mallopt",
+	DROPIN_STD_NAMES,	 "__libc_malloc",   "__libc_free",
+	"__libc_calloc",	 "__libc_realloc",  "__libc_memalign",
+	"__libc_valloc",	 "__libc_pvalloc",  "__libc_mallinfo",
+	"__libc_mallopt",	 "__malloc_hook",   "__free_hook",
+	"__realloc_hook",	 "__memalign_hook", "__malloc_initialize_hook",
+	"__after_morecore_hook",
 };
+
+/* The hook variables: the last six standard names. */
+static const char *const *const hook_names =
+	std_names + sizeof(std_names) / sizeof(*std_names) - 6;
 
 /* Whether @name is one of std_names. */
 static bool is_std_name(const char *name)
@@ -332,15 +317,17 @@ static bool is_std_name(const char *name)
 }
 
 /*
- * The dynamic symbol table defines the 28 standard names and otherwise
- * only ptm_ names: nothing internal can clash with a program's symbols.
+ * The dynamic symbol table defines the 40 standard names, the name of
+ * the one symbol version it defines (glibc's base version, an absolute
+ * symbol) and otherwise only ptm_ names: nothing internal can clash with
+ * a program's symbols.
  */
 Test(dropin, elf_exports)
 {
 	struct elf_image im;
 	const Elf64_Shdr *dynsym, *strtab;
 	const Elf64_Sym *sym;
-	int std = 0, other = 0;
+	int std = 0, other = 0, version = 0;
 
 	elf_open(&im);
 	dynsym = elf_section(&im, SHT_DYNSYM);
@@ -358,12 +345,84 @@ Test(dropin, elf_exports)
 			continue;
 		if (is_std_name(name)) {
 			std++;
+		} else if (sym[i].st_shndx == SHN_ABS &&
+			   strcmp(name, PTM_GLIBC_BASE_VERSION_STR) == 0) {
+			version++;
 		} else if (strncmp(name, "ptm_", 4) != 0) {
 			cr_expect(false, "the drop-in exports %s", name);
 			other++;
 		}
 	}
-	cr_expect(eq(int, std, 28));
+	cr_expect(eq(int, std, 40));
+	cr_expect(eq(int, version, 1));
 	cr_expect(eq(int, other, 0));
+	munmap((void *)im.base, im.size);
+}
+
+/* The index of the version named @want in the version definitions. */
+static unsigned verdef_index(const struct elf_image *im, const char *want)
+{
+	const Elf64_Shdr *sec = elf_section(im, SHT_GNU_verdef);
+	const Elf64_Shdr *str;
+	const unsigned char *p;
+
+	cr_assert(ne(ptr, (void *)sec, NULL), "no version definitions");
+	str = (const Elf64_Shdr *)(im->base + im->eh->e_shoff) + sec->sh_link;
+	p = im->base + sec->sh_offset;
+	for (unsigned i = 0; i < sec->sh_info; i++) {
+		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
+		const Elf64_Verdaux *aux =
+			(const Elf64_Verdaux *)(p + vd->vd_aux);
+
+		if (strcmp((const char *)im->base + str->sh_offset +
+				   aux->vda_name,
+			   want) == 0)
+			return vd->vd_ndx;
+		p += vd->vd_next;
+	}
+	return 0;
+}
+
+/*
+ * The six hook variables, and only they, carry glibc's base version
+ * (GLIBC_2.2.5 on x86_64), the version old binaries and glibc's tests
+ * reference them by; every function stays unversioned.
+ */
+Test(dropin, elf_hook_versions)
+{
+	struct elf_image im;
+	const Elf64_Shdr *dynsym, *versym, *strtab;
+	const Elf64_Sym *sym;
+	const Elf64_Half *ver;
+	unsigned base;
+	int hooks = 0, others = 0;
+
+	elf_open(&im);
+	base = verdef_index(&im, PTM_GLIBC_BASE_VERSION_STR);
+	cr_assert(ge(uint, base, 2));
+	dynsym = elf_section(&im, SHT_DYNSYM);
+	versym = elf_section(&im, SHT_GNU_versym);
+	cr_assert(ne(ptr, (void *)versym, NULL));
+	strtab = (const Elf64_Shdr *)(im.base + im.eh->e_shoff) +
+		 dynsym->sh_link;
+	sym = (const Elf64_Sym *)(im.base + dynsym->sh_offset);
+	ver = (const Elf64_Half *)(im.base + versym->sh_offset);
+	for (size_t i = 1; i < dynsym->sh_size / sizeof(*sym); i++) {
+		const char *name = (const char *)im.base + strtab->sh_offset +
+				   sym[i].st_name;
+		bool hook = false;
+
+		if (sym[i].st_shndx == SHN_UNDEF)
+			continue;
+		for (int h = 0; h < 6; h++)
+			hook = hook || strcmp(name, hook_names[h]) == 0;
+		if (hook)
+			hooks += (ver[i] & 0x7fff) == base;
+		else if ((ver[i] & 0x7fff) == base &&
+			 sym[i].st_shndx != SHN_ABS)
+			others++;
+	}
+	cr_expect(eq(int, hooks, 6));
+	cr_expect(eq(int, others, 0));
 	munmap((void *)im.base, im.size);
 }

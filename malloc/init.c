@@ -28,6 +28,19 @@ struct malloc_par mp_ = {
 static struct ptm_mutex init_lock = PTM_MUTEX_INITIALIZER;
 
 /*
+ * glibc 2.17's last step of initialisation: the initialisation hook,
+ * which may allocate (a nested call finds the allocator ready) and
+ * install hooks or ptm_mcheck() before malloc is marked initialised.
+ */
+static void run_initialize_hook(void)
+{
+	void (*hook)(void) = HOOK_LOAD(ptm_malloc_initialize_hook);
+
+	if (hook != NULL)
+		hook();
+}
+
+/*
  * Initialise the main arena (empty bins, size-0 top, contiguous heap,
  * default fast-bin limit) once, then the arena layer.  The arena layer
  * registers fork handlers and a thread-exit key with libc, which may
@@ -51,8 +64,9 @@ void ptmalloc_init(void)
 		if (mp_.tcache_enabled)
 			tcache_key_init();
 		arena_init();
-		/* Last: under valgrind the main arena becomes NOACCESS. */
+		/* Under valgrind the main arena becomes NOACCESS. */
 		track_detect();
+		run_initialize_hook();
 		__atomic_store_n(&mp_.initialized, true, __ATOMIC_RELEASE);
 		thread_flags.initializing = false;
 	}

@@ -21,6 +21,7 @@
 #include "bins.h"
 #include "chunk.h"
 #include "compiler.h"
+#include "ptmalloc.h"
 #include "valgrind.h"
 #include "lock.h" /* sysdeps/$(OS)/: the arena mutex, single_threaded() */
 
@@ -256,6 +257,19 @@ static inline size_t arena_bit(const struct malloc_state *av)
 #define HOOK_STORE(hook, fn) __atomic_store_n(&(hook), (fn), __ATOMIC_RELAXED)
 
 /*
+ * Call the morecore hook, if set, after a successful move of the break
+ * (glibc 2.17 calls __after_morecore_hook after each MORECORE call that
+ * changed it: growth, its correction, trimming, the checker's repair).
+ */
+static inline void after_morecore(void)
+{
+	void (*hook)(void) = HOOK_LOAD(ptm_after_morecore_hook);
+
+	if (unlikely(hook != NULL))
+		hook();
+}
+
+/*
  * Safe-linking (glibc 2.32, on as chosen by @mp_.safe_linking): a link
  * of a singly linked list (fast bins, per-thread cache) is stored XORed
  * with the address of the field that holds it shifted right by 12, so
@@ -423,6 +437,31 @@ static inline bool free_chunk_ok(struct malloc_chunk *p, size_t size)
 
 /* malloc/init.c */
 pt_hidden void ptmalloc_init(void);
+
+/* malloc/malloc.c: free() without consulting the free hook. */
+pt_hidden void free_unhooked(void *mem);
+
+/* malloc/mcheck.c: malloc_usable_size() while ptm_mcheck() checks. */
+pt_hidden bool mcheck_active(void);
+pt_hidden size_t mcheck_usable_size(void *mem);
+
+/*
+ * malloc/mallocstate.c: the chunks of a heap adopted by
+ * ptm_malloc_set_state(), which lie in [start, end) and are never freed.
+ */
+struct dumped_heap {
+	uintptr_t start;
+	uintptr_t end;
+};
+pt_hidden extern struct dumped_heap dumped_heap;
+pt_hidden void *realloc_dumped(struct malloc_chunk *oldp, size_t bytes);
+
+/* Whether @p is a chunk of the adopted dumped heap. */
+static inline bool dumped_chunk(const struct malloc_chunk *p)
+{
+	return (uintptr_t)p - dumped_heap.start <
+	       dumped_heap.end - dumped_heap.start;
+}
 
 /*
  * Whether ptmalloc_init() has completed: an acquire load, so that a

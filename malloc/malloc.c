@@ -165,6 +165,9 @@ pt_noinline void free_mmapped(struct malloc_chunk *p)
 {
 	int saved_errno = errno;
 
+	/* A chunk of a dumped heap (ptm_malloc_set_state) stays. */
+	if (unlikely(dumped_chunk(p)))
+		return;
 	mmap_threshold_update(p);
 	munmap_chunk(p);
 	errno = saved_errno;
@@ -247,8 +250,11 @@ static pt_noinline void free_tracked(void *mem)
  * free(): give @mem back (NULL: nothing to do).  A free before any
  * other call (of a pointer from elsewhere) initialises first: the
  * checks read the main arena, and MALLOC_CHECK_ may install a hook.
+ * Never inlined, nor split into parts, into free_unhooked(): valgrind's
+ * reports must show the request this frame issues as ptm_free called by
+ * the program.
  */
-void ptm_free(void *mem)
+pt_noinline void ptm_free(void *mem)
 {
 	void (*hook)(void *, const void *);
 
@@ -268,6 +274,28 @@ void ptm_free(void *mem)
 		return;
 	}
 	free_chunk(mem);
+}
+
+/*
+ * realloc(@mem, 0)'s free of the non-NULL @mem, which does not call the
+ * free hook: glibc 2.34 and later free there directly, and glibc's hook
+ * test counts one hook call per entry point (2.17 called the free hook
+ * too).  Without a hook it is ptm_free(), whose frame valgrind's reports
+ * name.
+ */
+void free_unhooked(void *mem)
+{
+	if (likely(HOOK_LOAD(ptm_free_hook) == NULL)) {
+		ptm_free(mem);
+		return;
+	}
+	if (unlikely(track_active())) {
+		if (track_free_deferred(mem))
+			track_issue(0);
+		free_tracked(mem);
+	} else {
+		free_chunk(mem);
+	}
 }
 
 /*
@@ -373,9 +401,13 @@ static size_t usable_size(void *mem)
 
 	if (mem == NULL)
 		return 0;
+	if (unlikely(mcheck_active()))
+		return mcheck_usable_size(mem);
 	if (unlikely(using_malloc_checking))
 		return malloc_check_usable_size(mem);
 	p = mem2chunk(mem);
+	if (unlikely(dumped_chunk(p)))
+		return chunk_size(p) - SIZE_SZ;
 	if (chunk_is_mmapped(p))
 		return chunk_size(p) - CHUNK_HDR_SZ;
 	if (inuse(p))

@@ -185,6 +185,7 @@ static int top_repair(void)
 		errno = ENOMEM;
 		return -1;
 	}
+	after_morecore();
 	main_arena.system_mem = (size_t)(new_brk - mp_.sbrk_base) + sbrk_size;
 	main_arena.top = (struct malloc_chunk *)(brk + front);
 	set_head(main_arena.top, (sbrk_size - front) | PREV_INUSE);

@@ -13,6 +13,7 @@
 #define PTMALLOC_H
 
 #include <malloc.h>
+#include <mcheck.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -59,6 +60,17 @@ extern void *(*volatile ptm_memalign_hook)(size_t alignment, size_t size,
 					   const void *caller);
 
 /*
+ * The two hooks of glibc 2.17 that are not entry points: the
+ * initialisation hook, called once at the end of the allocator's
+ * initialisation (the first call into it), before any hook above is
+ * consulted, so that it may install them (or call ptm_mcheck); and the
+ * morecore hook, called after each successful move of the program break
+ * (growth, the alignment correction that follows it, and trimming).
+ */
+extern void (*volatile ptm_malloc_initialize_hook)(void);
+extern void (*volatile ptm_after_morecore_hook)(void);
+
+/*
  * Switch on the checking layer MALLOC_CHECK_ selects (glibc 2.17's
  * __malloc_check_init): magic bytes after each block, checked free and
  * realloc, every block from the main arena.  Call it before the first
@@ -74,6 +86,32 @@ void ptm_malloc_check_init(void);
  */
 void ptm_mtrace(void);
 void ptm_muntrace(void);
+
+/*
+ * mcheck(), mcheck_pedantic(), mcheck_check_all() and mprobe() of
+ * <mcheck.h> (glibc 2.17's heap-consistency checker, built on the
+ * hooks): a header and a guard byte around every block, checked on each
+ * free and realloc, on every call when pedantic, or on request; a
+ * failure calls @abortfunc with its enum mcheck_status, or prints
+ * glibc's message and aborts.  ptm_mcheck() must come before the first
+ * allocation (or from ptm_malloc_initialize_hook).  See
+ * docs/debugging.md.
+ */
+int ptm_mcheck(void (*abortfunc)(enum mcheck_status));
+int ptm_mcheck_pedantic(void (*abortfunc)(enum mcheck_status));
+void ptm_mcheck_check_all(void);
+enum mcheck_status ptm_mprobe(void *ptr);
+
+/*
+ * malloc_get_state() and malloc_set_state(), as glibc 2.25 and later
+ * keep them for old Emacs binaries: get_state always fails (NULL, errno
+ * ENOSYS); set_state, called from ptm_malloc_initialize_hook, adopts a
+ * heap dumped by glibc 2.17's get_state in place: its blocks stay valid,
+ * free() ignores them and realloc() copies them.  0, -1 (bad magic, or
+ * too late), or -2 (a newer major version).  See docs/debugging.md.
+ */
+void *ptm_malloc_get_state(void);
+int ptm_malloc_set_state(void *state);
 
 /*
  * Introspection for tests and tools.  None of these exists in glibc;

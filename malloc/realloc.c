@@ -144,13 +144,16 @@ void *ptm_realloc(void *oldmem, size_t bytes)
 	if (unlikely(hook != NULL))
 		return hook(oldmem, bytes, __builtin_return_address(0));
 	if (bytes == 0 && oldmem != NULL) {
-		ptm_free(oldmem);
+		free_unhooked(oldmem);
 		return NULL;
 	}
 	if (oldmem == NULL)
 		return ptm_malloc(bytes);
 	track_realloc_enter(&told, oldmem);
 	oldp = mem2chunk(oldmem);
+	if (unlikely(dumped_chunk(oldp)))
+		return track_realloc(&told, oldmem, realloc_dumped(oldp, bytes),
+				     bytes);
 	oldsize = chunk_size(oldp);
 	if (!chunk_is_mmapped(oldp))
 		tcache_init_once();

@@ -113,6 +113,8 @@ static char *adopt_contiguous(struct malloc_state *av, char *brk, size_t size,
 	if (snd_brk == MORECORE_FAILURE) {
 		*correction = 0;
 		snd_brk = os_morecore(0);
+	} else {
+		after_morecore();
 	}
 	(void)av;
 	return snd_brk;
@@ -167,7 +169,9 @@ static void grow_main_arena(struct malloc_state *av, size_t nb)
 	size = page_align(size);
 	if ((ptrdiff_t)size > 0)
 		brk = os_morecore((ptrdiff_t)size);
-	if (brk == MORECORE_FAILURE) {
+	if (brk != MORECORE_FAILURE) {
+		after_morecore();
+	} else {
 		brk = morecore_mmap_fallback(av, nb, size, old_size, &size);
 		if (brk != MORECORE_FAILURE)
 			snd_brk = brk + size;

@@ -32,6 +32,7 @@ static pt_noinline int systrim_break(struct malloc_state *av, long top_size,
 
 	if (current_brk == (char *)av->top + top_size) {
 		os_morecore(-extra);
+		after_morecore();
 		new_brk = os_morecore(0);
 		if (new_brk != MORECORE_FAILURE)
 			released = current_brk - new_brk;

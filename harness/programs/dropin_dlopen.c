@@ -95,7 +95,7 @@ static int mode_zlib(void)
 	uncompress_fn uncompress;
 	void *z;
 
-	malloc_hook = dropin_sym(RTLD_DEFAULT, "ptm_malloc_hook");
+	malloc_hook = dropin_hook("__malloc_hook");
 	packed = malloc(plen);
 	for (unsigned long i = 0; i < n; i++)
 		src[i] = (unsigned char)(i * 7 / 13);

@@ -6,7 +6,7 @@
  *
  *	dropin_probe probe
  *		aliases		standard names whose global definition is
- *				the ptm_ function of the same name (19)
+ *				the ptm_ function of the same name (25)
  *		libc_aliases	glibc's __libc_NAME entry points whose
  *				global definition is ptm_NAME (9)
  *		in_heap		a malloc(100) lies in the library's heap
@@ -25,8 +25,8 @@
  *	dropin_probe pthread
  *		glibc_callers	allocation calls made while pthread_create()
  *				ran whose caller lies in libc.so.6 or the
- *				dynamic loader (seen through ptm_malloc_hook
- *				and ptm_memalign_hook)
+ *				dynamic loader (seen through __malloc_hook
+ *				and __memalign_hook)
  *		create_grew	ptm_mallinfo2().uordblks grew during it
  *		thread_non_main	the new thread's malloc(64) has the
  *				NON_MAIN_ARENA bit (its own arena)
@@ -35,30 +35,11 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "dropin_names.h"
 #include "dropin_util.h"
 
 /* The standard names the drop-in exports, each an alias of ptm_NAME. */
-static const char *const std_names[] = {
-	"malloc",
-	"free",
-	"calloc",
-	"realloc",
-	"reallocarray",
-	"memalign",
-	"aligned_alloc",
-	"posix_memalign",
-	"valloc",
-	"pvalloc",
-	"malloc_usable_size",
-	"malloc_trim",
-	"mallopt",
-	"mallinfo",
-	"mallinfo2",
-	"malloc_stats",
-	"malloc_info",
-	"mtrace",
-	"muntrace",
-};
+static const char *const std_names[] = { DROPIN_STD_NAMES };
 
 /* The NAMEs whose __libc_NAME the drop-in exports as ptm_NAME. */
 static const char *const libc_names[] = {
@@ -283,8 +264,8 @@ static int mode_pthread(void)
 	int glibc_callers = 0;
 	pthread_t t;
 
-	malloc_hook = dropin_sym(RTLD_DEFAULT, "ptm_malloc_hook");
-	memalign_hook = dropin_sym(RTLD_DEFAULT, "ptm_memalign_hook");
+	malloc_hook = dropin_hook("__malloc_hook");
+	memalign_hook = dropin_hook("__memalign_hook");
 	pthread_barrier_init(&start_barrier, NULL, 2);
 	before = ptm_mi().uordblks;
 	*malloc_hook = probe_malloc_hook;

@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glibc-version.h"
+
 /* The introspection functions of ptmalloc.h, as dlsym returns them. */
 typedef void *(*dropin_ptr_fn)(void);
 typedef int (*dropin_int_fn)(void);
@@ -57,6 +59,21 @@ static inline void *dropin_sym(void *handle, const char *name)
 
 	if (p == NULL)
 		dropin_fatal("no symbol %s: %s", name, dlerror());
+	return p;
+}
+
+/*
+ * The hook variable glibc names @name (__malloc_hook, ...): in the
+ * drop-in a compat symbol of glibc's base version, as in glibc, so the
+ * versioned lookup a program's own reference makes finds it.
+ */
+static inline void *dropin_hook(const char *name)
+{
+	void *p = dlvsym(RTLD_DEFAULT, name, PTM_GLIBC_BASE_VERSION_STR);
+
+	if (p == NULL)
+		dropin_fatal("no symbol %s@%s: %s", name,
+			     PTM_GLIBC_BASE_VERSION_STR, dlerror());
 	return p;
 }
 
