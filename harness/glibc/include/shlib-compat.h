@@ -17,19 +17,16 @@
 #define PTM_GLIBC_SHLIB_COMPAT_H
 
 #if defined(__x86_64__)
-#define PTM_VERSION_libc_GLIBC_2_0 GLIBC_2.2.5
+#define PTM_VERSION_libc_GLIBC_2_0 "GLIBC_2.2.5"
 #elif defined(__i386__)
-#define PTM_VERSION_libc_GLIBC_2_0 GLIBC_2.0
+#define PTM_VERSION_libc_GLIBC_2_0 "GLIBC_2.0"
 #else
 #error "shlib-compat.h: the first glibc symbol version of this architecture"
 #endif
 
 #define SHLIB_COMPAT(lib, introduced, obsoleted) 1
 
-#define PTM_SYMVER_STR(x) #x
-#define PTM_SYMVER(x) PTM_SYMVER_STR(x)
-#define compat_symbol_reference(lib, local, symbol, version)                 \
-	__asm__(".symver " #local "," #symbol                                \
-		"@" PTM_SYMVER(PTM_VERSION_##lib##_##version))
+#define compat_symbol_reference(lib, local, symbol, version) \
+	__asm__(".symver " #local "," #symbol "@" PTM_VERSION_##lib##_##version)
 
 #endif
