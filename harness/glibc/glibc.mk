@@ -99,18 +99,8 @@ check-glibc: check-glibc-deps
 	$(Q)$(MAKE) $(PARALLEL) all check-glibc-build
 	$(Q)$(MAKE) check-glibc-run
 
-# No apt-get when every package is there already.
 check-glibc-deps:
-	$(Q)missing=; for p in $(GLIBC_PKGS); do \
-		dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | \
-			grep -q ' installed$$' || missing="$$missing $$p"; \
-	done; \
-	[ -z "$$missing" ] && exit 0; \
-	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	echo "check-glibc-deps: installing$$missing"; \
-	$$sudo apt-get update && \
-	$$sudo env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y $$missing
+	$(call apt-install-missing,$(GLIBC_PKGS),check-glibc-deps)
 
 check-glibc-build: $(GLIBC_PROGS)
 
