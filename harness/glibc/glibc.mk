@@ -32,7 +32,7 @@ GLIBC_LIST := harness/glibc/tests.txt
 GLIBC_EXPECTED := harness/glibc/expected.txt
 # Every test's timeout is multiplied by this (glibc's test driver reads
 # it from the environment); generous, so that a loaded machine passes.
-TIMEOUTFACTOR ?= 4
+TIMEOUTFACTOR ?= 10
 # Runs at once: most of the long tests wait on locks, timers or children.
 GLIBC_JOBS ?= $(NPROC)
 # The packages: the sources, the mtrace script, libmcheck.a and
