@@ -360,6 +360,29 @@ SAME(extra_thread_corrupted_top_size, 3, "malloc",
 SAME(extra_thread_unsorted_double_linked_list, 5, "malloc",
      "malloc(): unsorted double linked list corrupted")
 
+/*
+ * glibc's tst-tcfree2 (make check-glibc, docs/glibc-tests.md): without the
+ * per-thread cache neither glibc nor this allocator sees the second free
+ * of a chunk deep in its fast bin, and the program goes on (41 calls);
+ * with glibc's default cache both report it at the last call.
+ */
+SAME(extra_double_free_deep_in_bin, 41, "free", NULL)
+
+Test(integrity_glibc, same_extra_double_free_deep_in_bin_cached)
+{
+	static const char msg[] = "free(): double free detected in tcache 2";
+	struct outcome g, p;
+
+	run_scenario("extra_double_free_deep_in_bin", false,
+		     "glibc.malloc.tcache_count=7", &g);
+	run_scenario("extra_double_free_deep_in_bin", true,
+		     "glibc.malloc.tcache_count=7", &p);
+	expect_glibc_report(&g, 41, "free", msg);
+	expect_ptm_report(&p, 41, "free", msg);
+	outcome_free(&g);
+	outcome_free(&p);
+}
+
 /* ---- documented differences -------------------------------------------- */
 
 /*

@@ -19,6 +19,8 @@
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "death.h"
 #include "programs/exp_figures.h"
@@ -411,6 +413,52 @@ Test(malloc_check, realloc_of_a_mapped_block)
 	p = ptm_realloc(p, 300000);
 	cr_assert(eq(sz, ptm_malloc_usable_size(p), 300000));
 	ptm_free(p);
+}
+
+/* The mappings that bring the process to its limit (below). */
+static void *fillers[65536];
+
+/*
+ * free() of a mapped block under MALLOC_CHECK_ keeps errno when munmap
+ * fails, as glibc 2.33's free_check does (glibc's tst-free-errno, in its
+ * malloc-check variant): the block's pages become the middle of a larger
+ * mapping, the process is brought to its limit of mappings, and then
+ * unmapping them, which splits that mapping in two, fails with ENOMEM.
+ */
+Test(malloc_check, free_of_a_mapped_block_keeps_errno)
+{
+	size_t page = (size_t)getpagesize(), big = 0x1000000, n = 0;
+	char *p, *base, first[4096], last[4096];
+	FILE *file = tmpfile();
+
+	cr_assert(ne(ptr, file, NULL));
+	cr_assert(eq(sz, page, sizeof(first)));
+	ptm_malloc_check_init();
+	p = ptm_malloc(big - 0x100);
+	base = (char *)((uintptr_t)p & ~(page - 1));
+	memcpy(first, base, page);
+	memcpy(last, base + big - page, page);
+	cr_assert(ne(ptr,
+		     mmap(base - page, big + 2 * page, PROT_READ | PROT_WRITE,
+			  MAP_ANONYMOUS | MAP_PRIVATE | MAP_FIXED, -1, 0),
+		     MAP_FAILED));
+	memcpy(base, first, page);
+	memcpy(base + big - page, last, page);
+	while (n < sizeof(fillers) / sizeof(fillers[0])) {
+		fillers[n] = mmap(NULL, page, PROT_READ, MAP_PRIVATE,
+				  fileno(file), 0);
+		if (fillers[n] == MAP_FAILED)
+			break;
+		n++;
+	}
+	errno = ERANGE;
+	ptm_free(p);
+	cr_expect(eq(int, errno, ERANGE));
+	/* The munmap failed: the block's first page is still mapped. */
+	cr_expect(eq(int, msync(base, page, MS_ASYNC), 0));
+	while (n > 0)
+		munmap(fillers[--n], page);
+	fclose(file);
 }
 
 Test(malloc_check, realloc_null_and_zero)

@@ -231,10 +231,15 @@ static void *malloc_check(size_t sz, const void *caller)
 	return mem2mem_check(victim, sz);
 }
 
-/* The free hook: validate, then free into the main arena or unmap. */
+/*
+ * The free hook: validate, then free into the main arena or unmap.  A
+ * failing munmap leaves errno as it was, as free() does (glibc 2.33's
+ * free_check too); the arena's trim keeps it itself.
+ */
 static void free_check(void *mem, const void *caller)
 {
 	struct malloc_chunk *p;
+	int saved_errno;
 
 	(void)caller;
 	if (mem == NULL)
@@ -248,7 +253,9 @@ static void free_check(void *mem, const void *caller)
 	}
 	if (chunk_is_mmapped(p)) {
 		arena_unlock(&main_arena);
+		saved_errno = errno;
 		munmap_chunk(p);
+		errno = saved_errno;
 		return;
 	}
 	int_free(&main_arena, p, true);

@@ -323,4 +323,22 @@ static void extra_thread_unsorted_double_linked_list(void)
 	in_thread(thread_unsorted_fd);
 }
 
+/* ---- extra: the sequences of glibc's own malloc tests ------------------ */
+
+/*
+ * glibc's tst-tcfree2: twenty 20-byte blocks freed, then the first one
+ * freed again, from deep in its free list.  Only the per-thread cache's
+ * key finds that double free; a fast bin checks its head only.
+ */
+static void extra_double_free_deep_in_bin(void)
+{
+	void *p[20];
+
+	for (size_t i = 0; i < 20; i++)
+		p[i] = s_malloc(20);
+	for (size_t i = 0; i < 20; i++)
+		s_free(p[i]);
+	s_free(p[0]);
+}
+
 #endif /* PTM_CORRUPT_EXTRA_H */

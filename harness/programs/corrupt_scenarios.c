@@ -589,6 +589,7 @@ static const struct scenario scenarios[] = {
 	S(extra_thread_double_free_prev),
 	S(extra_thread_corrupted_top_size),
 	S(extra_thread_unsorted_double_linked_list),
+	S(extra_double_free_deep_in_bin),
 };
 
 int main(int argc, char **argv)
