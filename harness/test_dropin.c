@@ -97,7 +97,7 @@ Test(dropin, pthread_create_allocates_through_it)
 	dr_free(&r);
 }
 
-Test(dropin, threads_and_cross_thread_frees, .timeout = 60)
+Test(dropin, threads_and_cross_thread_frees)
 {
 	struct dr_result r;
 
@@ -111,7 +111,7 @@ Test(dropin, threads_and_cross_thread_frees, .timeout = 60)
 	dr_free(&r);
 }
 
-Test(dropin, fork_while_threads_allocate, .timeout = 60)
+Test(dropin, fork_while_threads_allocate)
 {
 	struct dr_result r;
 
@@ -139,7 +139,7 @@ Test(dropin, dlopened_library_allocates_through_it)
  * default) set to 0: the library's initial-exec TLS block must still fit
  * in what glibc's loader keeps spare for libc itself.
  */
-Test(dropin, loaded_with_dlopen, .timeout = 60)
+Test(dropin, loaded_with_dlopen)
 {
 	char *extra[] = { "GLIBC_TUNABLES=glibc.rtld.optional_static_tls=0",
 			  NULL };
