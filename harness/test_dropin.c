@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The drop-in library build/libptmalloc.so (issue 6): that a program run
+ * The drop-in library build/libptmalloc.so: that a program run
  * with LD_PRELOAD gets this allocator and no other, and that it is
  * correct where a system malloc must be: before main(), in threads,
  * across fork(), inside glibc (dlopen, pthread_create), and when the

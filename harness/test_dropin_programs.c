@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Real programs on the drop-in (issue 6): python3, gcc, git, sqlite3,
+ * Real programs on the drop-in: python3, gcc, git, sqlite3,
  * perl and make each run a workload (dropin_workloads.h) once on glibc's
  * malloc and once with LD_PRELOAD=build/libptmalloc.so, in the same
  * empty directory; standard output, standard error and the exit status
