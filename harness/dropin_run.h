@@ -28,9 +28,13 @@
 #include <unistd.h>
 
 #include "programs/exp_run.h"
+#include "programs/time_limit.h"
 
-/* Seconds a program may run before SIGALRM ends it (a hang fails). */
-#define DR_TIME_LIMIT 60
+/*
+ * Seconds a program may run before SIGALRM ends it (a hang fails), times
+ * ptm_timeout_factor().
+ */
+#define DR_TIME_LIMIT 120
 
 /**
  * struct dr_result - one finished run.
@@ -97,7 +101,7 @@ static inline char *dr_read_all(int fd)
 static inline void dr_run(char *const argv[], char *const extra[],
 			  const char *dir, bool preload, struct dr_result *r)
 {
-	char *envp[32], home[PATH_MAX + 8], ld[PATH_MAX + 16];
+	char *envp[32], home[PATH_MAX + 8], ld[PATH_MAX + 16], factor[64];
 	int n = 0, out = dr_tmpfile(), err = dr_tmpfile();
 	pid_t pid;
 
@@ -109,6 +113,11 @@ static inline void dr_run(char *const argv[], char *const extra[],
 	snprintf(ld, sizeof(ld), "LD_PRELOAD=%s", dr_so_path());
 	if (preload)
 		envp[n++] = ld;
+	if (getenv("TIMEOUTFACTOR") != NULL) {
+		snprintf(factor, sizeof(factor), "TIMEOUTFACTOR=%s",
+			 getenv("TIMEOUTFACTOR"));
+		envp[n++] = factor;
+	}
 	for (int i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
 		envp[n++] = extra[i];
 	envp[n] = NULL;
@@ -121,7 +130,7 @@ static inline void dr_run(char *const argv[], char *const extra[],
 		if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
 		    dup2(err, 2) < 0 || (dir != NULL && chdir(dir) != 0))
 			_exit(126);
-		alarm(DR_TIME_LIMIT);
+		alarm(ptm_time_limit(DR_TIME_LIMIT));
 		execve(argv[0], argv, envp);
 		_exit(127);
 	}

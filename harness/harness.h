@@ -10,8 +10,9 @@
  * allocation, and every figure about the break or the heap start is then
  * relative to that private, page-aligned simulated break.
  *
- * The figures asserted with these helpers come from
- * shared/spec/experiments.md, never from running the code.
+ * The figures asserted with these helpers come from the experiments of
+ * the source documents (docs/experiments.md), never from running the
+ * code.
  */
 #ifndef PTM_HARNESS_H
 #define PTM_HARNESS_H

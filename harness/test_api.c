@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * E-000 (API semantics) of shared/spec/experiments.md, in-process part:
+ * E-000 (API semantics, as glibc 2.36's manual and malloc.c define them;
+ * docs/experiments.md, "Not in this table"), in-process part:
  * mallopt's return values and side effects, mallinfo on a fresh
  * allocator, malloc_trim, calloc, realloc, malloc(0) and impossible
  * sizes, reallocarray, the aligned allocators (as glibc 2.36 validates

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * E-3.4 (free-chunk containers) of shared/spec/experiments.md, x86_64.
+ * E-3.4 (free-chunk containers) of docs/experiments.md, x86_64.
  *
  * The bin index functions of bins.h at the first and the last size of
- * every bin of the x86_64 table (shared/reference/glibc-facts.md 6.3),
+ * every bin of the x86_64 table (glibc 2.36 malloc.c, smallbin_index
+ * and largebin_index_64),
  * then the behaviour of the containers: fast bins (LIFO, PREV_INUSE of
  * the next chunk left set, never coalesced), coalescing of larger chunks,
  * merging into top, M_MXFAST, and the sorted large bins (best fit).

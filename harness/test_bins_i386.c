@@ -8,8 +8,8 @@
  * path, so bins.h here has the 32-bit geometry while the rest of the
  * test binary keeps x86_64's.  Only the inline arithmetic of bins.h is
  * used; no allocator call.  The expected table is the "32-bit, align 8"
- * column of shared/reference/glibc-facts.md 6.3, and the errata of
- * shared/spec/experiments.md (45056 is in bin 120, not 121; no size is
+ * table of glibc 2.36's malloc.c (largebin_index_32), and erratum 1 of
+ * docs/errata.md (45056 is in bin 120, not 121; no size is
  * indexed to bin 127) are asserted against the document's own table.
  */
 #include <criterion/criterion.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * E-3.3 (chunk layout) and E-5.1 (pointer arrays) of
- * shared/spec/experiments.md: request2size, alignment, usable sizes, the
+ * docs/experiments.md: request2size, alignment, usable sizes, the
  * flag bits of the size word, the gdb dump of 001 section 5.3.3, the
  * reuse of the next chunk's prev_size, and the chunk overhead of many
  * small blocks against one block.

@@ -359,9 +359,9 @@ Test(consistency, clean_with_threads_and_arenas)
  * [1088, 1152)), each kept apart by a guard, freed, then sorted into the
  * bin by a 4000-byte request that top serves.  The bin reads, in fd
  * order, x1 (1104, head of its run), x2 and x3 (1088; the first of them
- * heads the second run).  Returns x1.
+ * heads the second run).  Returns x1; x2 into *@second unless it is NULL.
  */
-static char *build_large_bin(void)
+static char *build_large_bin(char **second)
 {
 	char *x1, *x2, *x3;
 
@@ -377,13 +377,15 @@ static char *build_large_bin(void)
 	ptm_free(x2);
 	ptm_free(x3);
 	cr_assert(ne(ptr, ptm_malloc(4000), NULL));
+	if (second != NULL)
+		*second = x2;
 	return x1;
 }
 
 Test(consistency, large_bin_skip_list_is_consistent)
 {
 	fresh_sim_heap();
-	build_large_bin();
+	build_large_bin(NULL);
 	expect_clean("sorting three chunks into a large bin");
 }
 
@@ -614,9 +616,66 @@ Test(consistency, corrupt_large_bin_nextsize)
 	char *x1;
 
 	fresh_sim_heap();
-	x1 = build_large_bin();
+	x1 = build_large_bin(NULL);
 	cr_assert(ne(uptr, mem_word(x1, 2), chunk_addr(x1)));
 	set_word(x1, 2, chunk_addr(x1));
 	expect_violations(1, "fd_nextsize does not lead to the next size",
 			  NULL);
+}
+
+/*
+ * Point the smallest size's head x2 forward (fd_nextsize) at itself
+ * instead of back at the largest, x1.  Each step between size runs reads
+ * x1's fd_nextsize and x2's bk_nextsize, both intact, so only closing
+ * the skip list finds it: 1.
+ */
+Test(consistency, corrupt_large_bin_skip_list_end_forward)
+{
+	char *x1, *x2;
+
+	fresh_sim_heap();
+	x1 = build_large_bin(&x2);
+	cr_assert(eq(uptr, mem_word(x2, 2), chunk_addr(x1)));
+	set_word(x2, 2, chunk_addr(x2));
+	expect_violations(1,
+			  "fd_nextsize of the smallest size does not lead "
+			  "back to the largest in large bin 65",
+			  NULL);
+}
+
+/*
+ * Point the largest chunk x1 back (bk_nextsize) at itself instead of at
+ * the smallest size's head x2.  No step between runs reads x1's
+ * bk_nextsize, so only closing the skip list finds it: 1.
+ */
+Test(consistency, corrupt_large_bin_skip_list_end_back)
+{
+	char *x1, *x2;
+
+	fresh_sim_heap();
+	x1 = build_large_bin(&x2);
+	cr_assert(eq(uptr, mem_word(x1, 3), chunk_addr(x2)));
+	set_word(x1, 3, chunk_addr(x1));
+	expect_violations(1,
+			  "bk_nextsize of the largest size does not lead to "
+			  "the smallest in large bin 65",
+			  NULL);
+}
+
+/*
+ * Clear PREV_INUSE of the heap's first chunk (in use), whose predecessor
+ * does not exist: the bit must always be set there: 1.  Nothing reads
+ * the missing predecessor's foot, since the chunk itself is in use.
+ */
+Test(consistency, clear_prev_inuse_of_first_chunk)
+{
+	char *a;
+
+	fresh_sim_heap();
+	a = ptm_malloc(24);
+	cr_assert(ne(ptr, ptm_malloc(24), NULL));
+	cr_assert(eq(uptr, chunk_addr(a), (uintptr_t)heap_start()));
+	expect_clean("the setup");
+	set_size_word(a, size_word(a) & ~(size_t)1);
+	expect_violations(1, "first chunk's PREV_INUSE is clear", NULL);
 }

@@ -87,7 +87,7 @@ static void child(int fd, void *main_block)
  * thread had, now on the free list, rather than a third one, and gets
  * the very chunk the child freed there.
  */
-Test(fork_handlers, child_reuses_the_arena_of_a_vanished_thread, .timeout = 30)
+Test(fork_handlers, child_reuses_the_arena_of_a_vanished_thread)
 {
 	struct child_seen s = { 0 };
 	void *main_block;

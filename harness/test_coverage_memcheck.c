@@ -23,7 +23,7 @@ static void show_report(void)
 		cr_log_info("memcheck report:\n%s", rep.raw);
 }
 
-TestSuite(memcheck_realloc, .timeout = 120, .fini = show_report);
+TestSuite(memcheck_realloc, .fini = show_report);
 
 /*
  * The report must hold the lines @want, found by their second line (the

@@ -285,7 +285,7 @@ Test(mtrace_corners, caller_outside_any_object)
  * between the parent's (the file offset is shared), so its tracer lock,
  * held by the parent across fork(), was reset in the child.
  */
-Test(mtrace_corners, fork_while_tracing, .timeout = 30)
+Test(mtrace_corners, fork_while_tracing)
 {
 	char want[512], got[512];
 	void *p, *q = NULL;

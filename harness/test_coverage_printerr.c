@@ -171,7 +171,7 @@ static void double_free_with_handler(int unused)
 	ptm_free(a);
 }
 
-Test(printerr, emergency_allocator_serves_abort_handler, .timeout = 60)
+Test(printerr, emergency_allocator_serves_abort_handler)
 {
 	struct death d;
 	struct emergency_seen *s;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The drop-in library build/libptmalloc.so (issue 6): that a program run
+ * The drop-in library build/libptmalloc.so: that a program run
  * with LD_PRELOAD gets this allocator and no other, and that it is
  * correct where a system malloc must be: before main(), in threads,
  * across fork(), inside glibc (dlopen, pthread_create), and when the
@@ -99,7 +99,7 @@ Test(dropin, pthread_create_allocates_through_it)
 	dr_free(&r);
 }
 
-Test(dropin, threads_and_cross_thread_frees, .timeout = 60)
+Test(dropin, threads_and_cross_thread_frees)
 {
 	struct dr_result r;
 
@@ -113,7 +113,7 @@ Test(dropin, threads_and_cross_thread_frees, .timeout = 60)
 	dr_free(&r);
 }
 
-Test(dropin, fork_while_threads_allocate, .timeout = 60)
+Test(dropin, fork_while_threads_allocate)
 {
 	struct dr_result r;
 
@@ -141,7 +141,7 @@ Test(dropin, dlopened_library_allocates_through_it)
  * default) set to 0: the library's initial-exec TLS block must still fit
  * in what glibc's loader keeps spare for libc itself.
  */
-Test(dropin, loaded_with_dlopen, .timeout = 60)
+Test(dropin, loaded_with_dlopen)
 {
 	char *extra[] = { "GLIBC_TUNABLES=glibc.rtld.optional_static_tls=0",
 			  NULL };

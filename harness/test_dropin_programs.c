@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Real programs on the drop-in (issue 6): python3, gcc, git, sqlite3,
+ * Real programs on the drop-in: python3, gcc, git, sqlite3,
  * perl and make each run a workload (dropin_workloads.h) once on glibc's
  * malloc and once with LD_PRELOAD=build/libptmalloc.so, in the same
  * empty directory; standard output, standard error and the exit status
@@ -68,37 +68,37 @@ static void same_as_glibc(const char *name, const char *script)
 	dr_free(&ours);
 }
 
-Test(real_programs, python3_json_regex, .timeout = 60)
+Test(real_programs, python3_json_regex)
 {
 	same_as_glibc("python3 json/regex", wl_python_json);
 }
 
-Test(real_programs, python3_thread_pool, .timeout = 60)
+Test(real_programs, python3_thread_pool)
 {
 	same_as_glibc("python3 thread pool", wl_python_threads);
 }
 
-Test(real_programs, gcc_compile_and_link, .timeout = 60)
+Test(real_programs, gcc_compile_and_link)
 {
 	same_as_glibc("gcc", wl_gcc);
 }
 
-Test(real_programs, git_repository, .timeout = 60)
+Test(real_programs, git_repository)
 {
 	same_as_glibc("git", wl_git);
 }
 
-Test(real_programs, sqlite3_script, .timeout = 60)
+Test(real_programs, sqlite3_script)
 {
 	same_as_glibc("sqlite3", wl_sqlite3);
 }
 
-Test(real_programs, perl_script, .timeout = 60)
+Test(real_programs, perl_script)
 {
 	same_as_glibc("perl", wl_perl);
 }
 
-Test(real_programs, make_parallel_build, .timeout = 60)
+Test(real_programs, make_parallel_build)
 {
 	same_as_glibc("make", wl_make);
 }
@@ -145,7 +145,7 @@ static void loads_dropin(const char *path)
 	dr_free(&r);
 }
 
-Test(real_programs, every_binary_loads_the_dropin, .timeout = 60)
+Test(real_programs, every_binary_loads_the_dropin)
 {
 	static const char *const bins[] = {
 		"/bin/sh",	    "/usr/bin/python3",

@@ -106,82 +106,82 @@ static void check_experiment(const char *id)
 	cr_assert(gt(int, rows, 0), "no figures for %s", id);
 }
 
-Test(experiment_2_3, program_figures, .timeout = 60)
+Test(experiment_2_3, program_figures)
 {
 	check_experiment("E-2.3");
 }
 
-Test(experiment_3_3, program_figures, .timeout = 60)
+Test(experiment_3_3, program_figures)
 {
 	check_experiment("E-3.3");
 }
 
-Test(experiment_3_4, program_figures, .timeout = 60)
+Test(experiment_3_4, program_figures)
 {
 	check_experiment("E-3.4");
 }
 
-Test(experiment_3_5, program_figures, .timeout = 60)
+Test(experiment_3_5, program_figures)
 {
 	check_experiment("E-3.5");
 }
 
-Test(experiment_3_6, program_figures, .timeout = 60)
+Test(experiment_3_6, program_figures)
 {
 	check_experiment("E-3.6");
 }
 
-Test(experiment_3_7, program_figures, .timeout = 60)
+Test(experiment_3_7, program_figures)
 {
 	check_experiment("E-3.7");
 }
 
-Test(experiment_4_3_1, program_figures, .timeout = 60)
+Test(experiment_4_3_1, program_figures)
 {
 	check_experiment("E-4.3.1");
 }
 
-Test(experiment_4_3_2, program_figures, .timeout = 60)
+Test(experiment_4_3_2, program_figures)
 {
 	check_experiment("E-4.3.2");
 }
 
-Test(experiment_4_3_3, program_figures, .timeout = 60)
+Test(experiment_4_3_3, program_figures)
 {
 	check_experiment("E-4.3.3");
 }
 
-Test(experiment_4_3_4, program_figures, .timeout = 60)
+Test(experiment_4_3_4, program_figures)
 {
 	check_experiment("E-4.3.4");
 }
 
-Test(experiment_4_3_5, program_figures, .timeout = 60)
+Test(experiment_4_3_5, program_figures)
 {
 	check_experiment("E-4.3.5");
 }
 
-Test(experiment_5_1, program_figures, .timeout = 60)
+Test(experiment_5_1, program_figures)
 {
 	check_experiment("E-5.1");
 }
 
-Test(experiment_5_2, program_figures, .timeout = 120)
+Test(experiment_5_2, program_figures)
 {
 	check_experiment("E-5.2");
 }
 
-Test(experiment_5_3, program_figures, .timeout = 120)
+Test(experiment_5_3, program_figures)
 {
 	check_experiment("E-5.3");
 }
 
-Test(experiment_6_1, program_figures, .timeout = 60)
+Test(experiment_6_1, program_figures)
 {
 	check_experiment("E-6.1");
 }
 
-Test(experiment_6_3, program_figures, .timeout = 120)
+Test(experiment_6_3, program_figures)
 {
 	check_experiment("E-6.3");
 }
@@ -270,7 +270,7 @@ static struct exp_result *strace_run(const char *cmd)
 	return NULL;
 }
 
-Test(experiment_4_3_1, mmap_max_strace, .timeout = 60)
+Test(experiment_4_3_1, mmap_max_strace)
 {
 	char want[1024] = "";
 	struct exp_result *r = strace_run("exp_mmap_max test1");
@@ -286,7 +286,7 @@ Test(experiment_4_3_1, mmap_max_strace, .timeout = 60)
 	check_window(r, "exp_mmap_max test2", want);
 }
 
-Test(experiment_4_3_2, mmap_threshold_strace, .timeout = 60)
+Test(experiment_4_3_2, mmap_threshold_strace)
 {
 	char want[1024] = "";
 	struct exp_result *r = strace_run("exp_mmap_threshold test1");
@@ -305,7 +305,7 @@ Test(experiment_4_3_2, mmap_threshold_strace, .timeout = 60)
 	check_window(r, "exp_mmap_threshold test2", want);
 }
 
-Test(experiment_4_3_4, top_pad_strace, .timeout = 60)
+Test(experiment_4_3_4, top_pad_strace)
 {
 	static const unsigned long test1[] = { 0x3a000, 0x6c000, 0x9e000,
 					       0x21000 };
@@ -323,7 +323,7 @@ Test(experiment_4_3_4, top_pad_strace, .timeout = 60)
 	check_window(r, "exp_top_pad test2", want);
 }
 
-Test(experiment_4_3_5, trim_threshold_strace, .timeout = 60)
+Test(experiment_4_3_5, trim_threshold_strace)
 {
 	char want[1024] = "";
 	struct exp_result *r = strace_run("exp_top_pad trim800");

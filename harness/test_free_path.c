@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * E-3.7 (free path) of shared/spec/experiments.md: free(NULL), munmap of
+ * E-3.7 (free path) of docs/experiments.md: free(NULL), munmap of
  * an mmapped chunk, the dynamic mmap/trim thresholds (raised by a free
  * of an mmapped chunk above the threshold and at most 32 MiB, never
  * after one of the four knobs was set), fast-bin consolidation by a free

@@ -13,6 +13,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <criterion/parameterized.h>
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -68,7 +69,7 @@ static long long key(const char *out, const char *k)
  *      releases pages with madvise (returns 1) and the break stays;
  *   C. no limit: the break grows again for a 400 KiB block.
  */
-Test(limits, rlimit_data_then_mmap_fallback, .timeout = 60)
+Test(limits, rlimit_data_then_mmap_fallback)
 {
 	char *out = run_program("lim_data rlimit");
 
@@ -100,7 +101,7 @@ Test(limits, rlimit_data_then_mmap_fallback, .timeout = 60)
  * in the old top (134160 bytes), the other 18 lie above the foreign
  * page, which keeps its bytes; nothing overlaps it.
  */
-Test(limits, foreign_sbrk_heap_continues_above, .timeout = 60)
+Test(limits, foreign_sbrk_heap_continues_above)
 {
 	char *out = run_program("lim_data foreign");
 
@@ -140,67 +141,101 @@ static void expect_exhaustion(const char *func, const char *size,
 }
 
 /* With the default arena limit: most threads find no room for an arena. */
-Test(limits, rlimit_as_malloc, .timeout = 60)
+Test(limits, rlimit_as_malloc)
 {
 	expect_exhaustion("malloc", "144", "0", "0");
 }
 
-Test(limits, rlimit_as_calloc, .timeout = 60)
+Test(limits, rlimit_as_calloc)
 {
 	expect_exhaustion("calloc", "144", "0", "0");
 }
 
-Test(limits, rlimit_as_realloc, .timeout = 60)
+Test(limits, rlimit_as_realloc)
 {
 	expect_exhaustion("realloc", "4096", "0", "0");
 }
 
-Test(limits, rlimit_as_memalign, .timeout = 60)
+Test(limits, rlimit_as_memalign)
 {
 	expect_exhaustion("memalign", "4096", "128", "0");
 }
 
-Test(limits, rlimit_as_aligned_alloc, .timeout = 60)
+Test(limits, rlimit_as_aligned_alloc)
 {
 	expect_exhaustion("aligned_alloc", "512", "256", "0");
 }
 
-Test(limits, rlimit_as_posix_memalign, .timeout = 60)
+Test(limits, rlimit_as_posix_memalign)
 {
 	expect_exhaustion("posix_memalign", "512", "128", "0");
 }
 
-Test(limits, rlimit_as_valloc, .timeout = 60)
+Test(limits, rlimit_as_valloc)
 {
 	expect_exhaustion("valloc", "144", "0", "0");
 }
 
-Test(limits, rlimit_as_pvalloc, .timeout = 60)
+Test(limits, rlimit_as_pvalloc)
 {
 	expect_exhaustion("pvalloc", "144", "0", "0");
 }
 
+/**
+ * struct thread_fail_run - one run of glibc's tst-malloc-thread-fail.
+ * @func: the allocation function.
+ * @size: the request size.
+ * @align: the alignment ("0" for the unaligned functions).
+ *
+ * Arrays, not pointers: Criterion copies the parameter into the test's
+ * process, a new execution of the suite where the strings may lie at
+ * other addresses.
+ */
+struct thread_fail_run {
+	char func[16];
+	char size[8];
+	char align[4];
+};
+
 /*
  * glibc's tst-malloc-thread-fail: M_ARENA_MAX 2 (every arena fits under
  * the limit), sizes 144 and one page for the unaligned functions, 512,
- * one page and 17 pages at alignment 128 for the aligned ones.
+ * one page and 17 pages at alignment 128 for the aligned ones.  One
+ * test per run (19), so that the runs go in parallel and each has the
+ * time limit of one.
  */
-Test(limits, glibc_tst_malloc_thread_fail, .timeout = 300)
+ParameterizedTestParameters(limits, glibc_tst_malloc_thread_fail)
 {
-	static const char *const plain[] = { "malloc", "realloc", "valloc",
-					     "pvalloc", "calloc" };
-	static const char *const aligned[] = { "aligned_alloc", "memalign",
-					       "posix_memalign" };
-	static const char *const plain_sizes[] = { "144", "4096" };
-	static const char *const aligned_sizes[] = { "512", "4096", "69632" };
+	static struct thread_fail_run runs[] = {
+		{ "malloc", "144", "0" },
+		{ "realloc", "144", "0" },
+		{ "valloc", "144", "0" },
+		{ "pvalloc", "144", "0" },
+		{ "calloc", "144", "0" },
+		{ "malloc", "4096", "0" },
+		{ "realloc", "4096", "0" },
+		{ "valloc", "4096", "0" },
+		{ "pvalloc", "4096", "0" },
+		{ "calloc", "4096", "0" },
+		{ "aligned_alloc", "512", "128" },
+		{ "memalign", "512", "128" },
+		{ "posix_memalign", "512", "128" },
+		{ "aligned_alloc", "4096", "128" },
+		{ "memalign", "4096", "128" },
+		{ "posix_memalign", "4096", "128" },
+		{ "aligned_alloc", "69632", "128" },
+		{ "memalign", "69632", "128" },
+		{ "posix_memalign", "69632", "128" },
+	};
 
-	for (size_t s = 0; s < 2; s++)
-		for (size_t f = 0; f < 5; f++)
-			expect_exhaustion(plain[f], plain_sizes[s], "0", "2");
-	for (size_t s = 0; s < 3; s++)
-		for (size_t f = 0; f < 3; f++)
-			expect_exhaustion(aligned[f], aligned_sizes[s], "128",
-					  "2");
+	return cr_make_param_array(struct thread_fail_run, runs,
+				   sizeof(runs) / sizeof(runs[0]));
+}
+
+ParameterizedTest(struct thread_fail_run *run, limits,
+		  glibc_tst_malloc_thread_fail)
+{
+	expect_exhaustion(run->func, run->size, run->align, "2");
 }
 
 /* ---- impossible sizes ----------------------------------------------- */
@@ -271,7 +306,7 @@ static void expect_too_large_aligned(size_t size)
  * (k << 50) and (k << 50) | (2^50 - 1) for k = 2^14 - 1 down to 1 fail
  * with ENOMEM everywhere; (1 << 50) itself is checked once more last.
  */
-Test(limits, glibc_tst_malloc_too_large, .timeout = 300)
+Test(limits, glibc_tst_malloc_too_large)
 {
 	const size_t fifty = ((size_t)1 << 50) - 1;
 	struct rlimit rl = { fifty, fifty };
@@ -472,7 +507,7 @@ Test(limits, free_preserves_errno_creating_the_cache)
  * 30000-byte block, malloc_trim(0) again.  Here the random sizes are a
  * fixed sequence, and the surviving blocks must keep their bytes.
  */
-Test(limits, glibc_tst_trim1, .timeout = 60)
+Test(limits, glibc_tst_trim1)
 {
 	static unsigned char *arr[10000];
 	static size_t sizes[10000];

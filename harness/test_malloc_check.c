@@ -25,6 +25,7 @@
 #include "death.h"
 #include "programs/exp_figures.h"
 #include "programs/exp_run.h"
+#include "programs/time_limit.h"
 
 #define DOUBLE_FREE_PROG PTM_PROGRAMS_DIR "/check_double_free"
 #define INVALID "free(): invalid pointer"
@@ -81,7 +82,7 @@ static void run_prog(const char *prog, const char *a1, const char *a2,
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		dup2(note[1], 3);
-		alarm(30);
+		alarm(ptm_time_limit(120));
 		execve(prog, argv, env);
 		_exit(127);
 	}
@@ -299,7 +300,7 @@ Test(malloc_check, e62_mallopt_overrides_environment)
 
 /* ---- the drop-in: no deadlock in the report ------------------------------ */
 
-Test(malloc_check, dropin_report_does_not_deadlock, .timeout = 60)
+Test(malloc_check, dropin_report_does_not_deadlock)
 {
 	static const char prog[] = PTM_PROGRAMS_DIR "/check_dropin";
 	char preload[512];
@@ -724,7 +725,7 @@ Test(malloc_check, mapped_overrun_action7)
 
 /* ---- E-6.2 in the experiments table ----------------------------------------- */
 
-Test(experiment_6_2, program_figures, .timeout = 60)
+Test(experiment_6_2, program_figures)
 {
 	static struct {
 		const char *cmd;

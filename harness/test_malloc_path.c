@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * E-3.6 (malloc path and growth sizes) of shared/spec/experiments.md.
+ * E-3.6 (malloc path and growth sizes) of docs/experiments.md.
  *
  * Growth rule: when top cannot serve nb, the heap grows by
  * round_up_to_page(nb + top_pad + MINSIZE - top_size).  Each growth test

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The mallopt experiments of shared/spec/experiments.md that can be
+ * The mallopt experiments of docs/experiments.md that can be
  * measured in-process on a simulated break: E-4.3.3 (M_MXFAST and the
  * mallinfo table), E-4.3.4 (M_TOP_PAD break figures), E-4.3.5
  * (M_TRIM_THRESHOLD break figures) and the mallinfo tables of E-5.3

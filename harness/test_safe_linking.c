@@ -118,7 +118,7 @@ static int differential(const char *glibc_env, const char *side,
 	return status;
 }
 
-Test(safe_linking, changes_no_placement, .timeout = 120)
+Test(safe_linking, changes_no_placement)
 {
 	for (int seed = 1; seed <= 4; seed++) {
 		cr_expect(eq(int,

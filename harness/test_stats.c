@@ -7,7 +7,7 @@
  * heap starts page aligned and its first growth for a small request is
  * 135168 bytes (nb + 128 KiB top pad + MINSIZE, rounded to a page).
  *
- * The figures come from shared/spec/experiments.md (E-4.3.3, E-5.1,
+ * The figures come from docs/experiments.md (E-4.3.3, E-5.1,
  * E-3.6 for the 1052672-byte mapping) or were derived by hand from the
  * chunk sizes; the malloc_stats and malloc_info texts were checked
  * against the host's glibc 2.36 running the same calls with

@@ -301,18 +301,20 @@ Test(tcache, thread_exit_flushes_the_cache)
 }
 
 /*
- * Run tcache_probe double-free with @env: the first line of its stderr
- * into @line; true when the program did not get past the second free.
+ * Run tcache_probe @mode (double-free or double-free-deep) with @env:
+ * the first line of its stderr into @line; true when the program did
+ * not get past the second free of its block.
  */
-static bool double_free(const char *env, char *line, size_t cap)
+static bool double_free(const char *env, const char *mode, char *line,
+			size_t cap)
 {
 	char cmd[512];
 	char rest[256];
 	bool survived = false;
 	FILE *out;
 
-	snprintf(cmd, sizeof(cmd), "env %s %s/tcache_probe double-free 2>&1",
-		 env, PTM_PROGRAMS_DIR);
+	snprintf(cmd, sizeof(cmd), "env %s %s/tcache_probe %s 2>&1", env,
+		 PTM_PROGRAMS_DIR, mode);
 	out = popen(cmd, "r");
 	cr_assert(ne(ptr, out, NULL));
 	if (fgets(line, (int)cap, out) == NULL)
@@ -328,16 +330,86 @@ Test(tcache, double_free_is_caught_with_glibcs_message)
 {
 	char line[512];
 
-	cr_expect(double_free(TCACHE_ON, line, sizeof(line)));
+	cr_expect(double_free(TCACHE_ON, "double-free", line, sizeof(line)));
 	cr_expect(ne(ptr,
 		     strstr(line, "': free(): double free detected in "
 				  "tcache 2: 0x"),
 		     NULL),
 		  "got: %s", line);
-	cr_expect(double_free("", line, sizeof(line)));
+	cr_expect(double_free("", "double-free", line, sizeof(line)));
 	cr_expect(ne(ptr,
 		     strstr(line, "': double free or corruption "
 				  "(fasttop): 0x"),
 		     NULL),
 		  "got: %s", line);
+}
+
+/*
+ * A request served from a small bin while the cache's list for its size
+ * has room moves the rest of that bin into the cache (glibc 2.36's
+ * _int_malloc), chunk by chunk from the bin's end, flagged with their
+ * arena.  The same program on glibc 2.36 (tcache_count 7) prints the
+ * same figures: the eighth request gets the bin's last chunk, the ninth
+ * the one moved into the cache, and in between the only free chunk
+ * mallinfo counts is top (two tops once the thread has its own arena).
+ */
+Test(tcache, small_bin_rest_moves_into_the_cache)
+{
+	static const struct {
+		const char *key;
+		long value;
+	} want[] = {
+		{ "main_eighth_is_p7", 1 },
+		{ "main_ordblks", 1 },
+		{ "main_ninth_is_p8", 1 },
+		{ "main_p8_non_main_arena", 0 },
+		{ "thread_eighth_is_p7", 1 },
+		{ "thread_ordblks", 2 },
+		{ "thread_ninth_is_p8", 1 },
+		{ "thread_p8_non_main_arena", 1 },
+		{ "check", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_expect(eq(long,
+			     probe(TCACHE_ON, "stash-smallbin", want[i].key),
+			     want[i].value),
+			  "%s", want[i].key);
+}
+
+/*
+ * A double free behind another cached block: the walk of the list goes
+ * past the head and finds the block (glibc 2.36 prints the same message).
+ */
+Test(tcache, double_free_deeper_in_the_list_is_caught)
+{
+	char line[512];
+
+	cr_expect(
+		double_free(TCACHE_ON, "double-free-deep", line, sizeof(line)));
+	cr_expect(ne(ptr,
+		     strstr(line, "': free(): double free detected in "
+				  "tcache 2: 0x"),
+		     NULL),
+		  "got: %s", line);
+}
+
+/*
+ * A block whose data holds the cache key by chance is freed as usual:
+ * into the cache while its list has room (and it comes back first),
+ * into its fast bin (one block of 32 bytes) once the list is full.
+ * glibc 2.36 (tcache_count 7) prints the same figures.
+ */
+Test(tcache, key_in_user_data_is_no_double_free)
+{
+	cr_expect(eq(long, probe(TCACHE_ON, "key-coincidence", "room_cached"),
+		     1));
+	cr_expect(eq(long, probe(TCACHE_ON, "key-coincidence", "full_smblks"),
+		     1));
+	cr_expect(eq(long, probe(TCACHE_ON, "key-coincidence", "full_fsmblks"),
+		     32));
+	cr_expect(eq(long,
+		     probe(TCACHE_ON, "key-coincidence", "full_next_is_x6"),
+		     1));
+	cr_expect(eq(long, probe(TCACHE_ON, "key-coincidence", "check"), 0));
 }

@@ -21,6 +21,7 @@
 
 #include "arena_util.h"
 #include "harness.h"
+#include "programs/time_limit.h"
 
 /* The simulated break where the main arena's heap starts. */
 static char *brk0;
@@ -476,7 +477,7 @@ static void fork_child(struct fork_shared *f)
 {
 	struct stress_thread t = { .s = &f->s, .seed = 12345 };
 
-	alarm(30);
+	alarm(ptm_time_limit(120));
 	for (int i = 0; i < 200; i++)
 		stress_op(&t);
 	for (int i = 0; i < STRESS_SLOTS; i++)

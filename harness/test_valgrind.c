@@ -25,7 +25,7 @@ static void show_report(void)
 		cr_log_info("memcheck report:\n%s", rep.raw);
 }
 
-TestSuite(valgrind, .timeout = 120, .fini = show_report);
+TestSuite(valgrind, .fini = show_report);
 
 /* Run @prog (of the programs directory) with @arg (or none) under memcheck. */
 static void memcheck(const char *prog, const char *arg, const char *extra,

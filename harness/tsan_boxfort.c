@@ -10,7 +10,8 @@
  * ThreadSanitizer's shadow and its protected gaps fill that range except
  * 0x550000000000-0x568000000000, where it expects position-independent
  * executables, so the runner usually fails with "Could not initialize
- * inheritable arena" (Snaipe/Criterion issue 274).
+ * inheritable arena" (BoxFort 0.1 with Criterion 2.4.1, as on
+ * Debian bookworm).
  *
  * Under ThreadSanitizer the test binary therefore defines rand_r(),
  * which takes precedence over the C library's for BoxFort, and hands out

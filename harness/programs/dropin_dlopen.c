@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "dropin_util.h"
+#include "time_limit.h"
 
 typedef int (*compress2_fn)(unsigned char *, unsigned long *,
 			    const unsigned char *, unsigned long, int);
@@ -257,7 +258,7 @@ static bool run_fork(void)
 	if (pid == 0) {
 		void *p = ptm.malloc(5000), *q = ptm.malloc(300000);
 
-		alarm(10);
+		alarm(ptm_time_limit(60));
 		ptm.free(p);
 		ptm.free(q);
 		_exit(dropin_check_heap(ptm.handle) == 0 ? 0 : 4);

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "dropin_util.h"
+#include "time_limit.h"
 
 #define NTHREADS 8
 #define ROUNDS 4000
@@ -237,7 +238,7 @@ static void child_work(void)
 	unsigned seed = (unsigned)getpid();
 	void *p[100];
 
-	alarm(10);
+	alarm(ptm_time_limit(60));
 	for (int i = 0; i < 100; i++) {
 		p[i] = malloc(pick_size(&seed));
 		if (p[i] == NULL)

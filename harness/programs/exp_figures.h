@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The documents' figures: one row per figure of /work/shared/spec/
- * experiments.md (restated in docs/experiments.md), with the experiment
- * program that measures it.  Included by experiments.c (the table of
+ * The documents' figures: one row per figure of the experiments of
+ * docs/experiments.md (from the source documents listed in README.md),
+ * with the experiment program that measures it.  Included by experiments.c (the table of
  * `make experiments`) and by test_experiments_real.c (which asserts the
  * same rows under Criterion), so the two can never disagree.
  *

@@ -8,11 +8,14 @@
  * the ones about E-4.3.x a second time under the real strace, and prints
  * one row per figure of the documents (exp_figures.h):
  *
- *	ID  MEASURE  DOCUMENT  MEASURED  OK|DIFF  [erratum note]
+ *	ID  MEASURE  EXPECTED  DOCUMENT  MEASURED  OK|DIFF  [erratum N]
  *
- * DOCUMENT is the figure of the documents, corrected where the errata of
- * docs/experiments.md apply (the note then says what the document
- * printed); MEASURED comes from running the allocator.  The last line is
+ * EXPECTED is the figure the row is checked against: the document's,
+ * corrected where an erratum of docs/errata.md applies.  DOCUMENT is the
+ * figure the document itself prints, so that both stand side by side
+ * (the same number where no erratum changes it; an erratum in the text
+ * around an unchanged figure is named in the note).  MEASURED comes from
+ * running the allocator.  The last line is
  * "N figures, N OK, N DIFF"; the exit status is 1 on any DIFF or on any
  * failed precondition (a program that did not exit 0, a break already
  * moved before main(), glibc's malloc used by a real-break program).
@@ -90,12 +93,13 @@ static void format_value(char *buf, size_t cap, long long v, enum exp_fmt fmt)
 	}
 }
 
-/* The DOCUMENT column of @f. */
-static void format_document(char *buf, size_t cap, const struct exp_figure *f)
+/* The EXPECTED (@value: @f->want) or DOCUMENT (@f->doc) column of @f. */
+static void format_figure(char *buf, size_t cap, const struct exp_figure *f,
+			  long long value)
 {
 	char v[48];
 
-	format_value(v, sizeof(v), f->want, f->fmt);
+	format_value(v, sizeof(v), value, f->fmt);
 	if (f->cmp == EXP_GE)
 		snprintf(buf, cap, ">= %s", v);
 	else if (f->cmp == EXP_ABS_LE)
@@ -140,27 +144,36 @@ static bool measure(const struct exp_figure *f, char *buf, size_t cap)
 	return figure_ok(f, v);
 }
 
-/* Column widths: the widest cell of each column over the rows. */
+/**
+ * struct widths - the widest cell of each column over the rows.
+ * @id: ID.
+ * @measure: MEASURE.
+ * @expected: EXPECTED.
+ * @document: DOCUMENT.
+ */
 struct widths {
-	int id, measure, document;
+	int id, measure, expected, document;
 };
 
 static void compute_widths(struct widths *w)
 {
-	char doc[64];
+	char want[64], doc[64];
 
-	*w = (struct widths){ 2, 7, 8 };
+	*w = (struct widths){ 2, 7, 8, 8 };
 	for (size_t i = 0; i < NFIGURES; i++) {
 		const struct exp_figure *f = &exp_figures[i];
 		int n;
 
 		if (!selected(f))
 			continue;
-		format_document(doc, sizeof(doc), f);
+		format_figure(want, sizeof(want), f, f->want);
+		format_figure(doc, sizeof(doc), f, f->doc);
 		if ((n = (int)strlen(f->id)) > w->id)
 			w->id = n;
 		if ((n = (int)strlen(f->measure)) > w->measure)
 			w->measure = n;
+		if ((n = (int)strlen(want)) > w->expected)
+			w->expected = n;
 		if ((n = (int)strlen(doc)) > w->document)
 			w->document = n;
 	}
@@ -174,12 +187,13 @@ static int print_table(int *total)
 	const char *last_id = "";
 
 	compute_widths(&w);
-	printf("%-*s  %-*s  %-*s  %-12s  %s\n", w.id, "ID", w.measure,
-	       "MEASURE", w.document, "DOCUMENT", "MEASURED", "RESULT");
+	printf("%-*s  %-*s  %-*s  %-*s  %-12s  %s\n", w.id, "ID", w.measure,
+	       "MEASURE", w.expected, "EXPECTED", w.document, "DOCUMENT",
+	       "MEASURED", "RESULT");
 	*total = 0;
 	for (size_t i = 0; i < NFIGURES; i++) {
 		const struct exp_figure *f = &exp_figures[i];
-		char doc[64], got[64], note[96] = "";
+		char want[64], doc[64], got[64], note[96] = "";
 		bool ok;
 
 		if (!selected(f))
@@ -187,25 +201,19 @@ static int print_table(int *total)
 		if (strcmp(last_id, f->id) != 0 && *total > 0)
 			putchar('\n');
 		last_id = f->id;
-		format_document(doc, sizeof(doc), f);
+		format_figure(want, sizeof(want), f, f->want);
+		format_figure(doc, sizeof(doc), f, f->doc);
 		ok = measure(f, got, sizeof(got));
-		if (f->erratum != 0) {
-			char was[48];
-
-			format_value(was, sizeof(was), f->doc, f->fmt);
-			if (f->doc != f->want)
-				snprintf(note, sizeof(note),
-					 "  erratum %d: document says %s",
-					 f->erratum, was);
-			else
-				snprintf(note, sizeof(note),
-					 "  erratum %d (in the text, not "
-					 "this figure)",
-					 f->erratum);
-		}
-		printf("%-*s  %-*s  %-*s  %-12s  %s%s%s\n", w.id, f->id,
-		       w.measure, f->measure, w.document, doc, got,
-		       ok ? "OK" : "DIFF", *note ? (ok ? "  " : "") : "", note);
+		if (f->erratum != 0)
+			snprintf(note, sizeof(note), "  erratum %d%s",
+				 f->erratum,
+				 f->doc != f->want ? "" :
+						     " (in the text, not "
+						     "this figure)");
+		printf("%-*s  %-*s  %-*s  %-*s  %-12s  %s%s%s\n", w.id, f->id,
+		       w.measure, f->measure, w.expected, want, w.document, doc,
+		       got, ok ? "OK" : "DIFF", *note ? (ok ? "  " : "") : "",
+		       note);
 		fflush(stdout);
 		diffs += !ok;
 		(*total)++;
