@@ -160,7 +160,7 @@ static void emergency_free(void *mem, const void *caller)
 /* realloc: a new block holding what fits of the old one. */
 static void *emergency_realloc(void *mem, size_t bytes, const void *caller)
 {
-	struct malloc_chunk *p = mem2chunk(mem);
+	struct malloc_chunk *p;
 	size_t old;
 	void *new;
 
@@ -170,6 +170,11 @@ static void *emergency_realloc(void *mem, size_t bytes, const void *caller)
 	new = emergency_alloc(MALLOC_ALIGNMENT, bytes);
 	if (new == NULL || mem == NULL)
 		return new;
+	/*
+	 * Only now: the header of a NULL block would be undefined pointer
+	 * arithmetic (make check-ubsan).
+	 */
+	p = mem2chunk(mem);
 	if (((size_t *)mem)[-2] == EMERGENCY_MARK)
 		old = ((size_t *)mem)[-1];
 	else
