@@ -10,8 +10,9 @@
  * and the process-wide counters in mp_ are read without a lock, so the
  * result is not an atomic snapshot of a multi-threaded process.
  *
- * Entry points: ptm_mallinfo(), ptm_mallinfo2(), ptm_malloc_stats(), and
- * int_mallinfo() for malloc_info.c.  Nothing here allocates.
+ * Entry points: ptm_mallinfo(), ptm_mallinfo2(), ptm_malloc_stats(),
+ * int_mallinfo() for malloc_info.c, and arena_list_next(), the step of
+ * the locked walks over every arena (here and in heapmap.c).  Nothing here allocates.
  */
 #include <stdio.h>
 #include <string.h>
@@ -103,7 +104,7 @@ void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m)
  * the list is set up) also ends the walk.  An acquire load, as arena.c
  * publishes a new arena with a release store.
  */
-static struct malloc_state *next_arena(const struct malloc_state *av)
+struct malloc_state *arena_list_next(const struct malloc_state *av)
 {
 	struct malloc_state *next;
 
@@ -122,7 +123,7 @@ struct mallinfo2 ptm_mallinfo2(void)
 		ptmalloc_init();
 	memset(&m, 0, sizeof(m));
 	for (struct malloc_state *av = &main_arena; av != NULL;
-	     av = next_arena(av)) {
+	     av = arena_list_next(av)) {
 		track_enter();
 		arena_lock(av);
 		int_mallinfo(av, &m);
@@ -178,7 +179,7 @@ void ptm_malloc_stats(void)
 	in_use_b = system_b = (unsigned int)mp_.mmapped_mem;
 	flockfile(stderr);
 	for (struct malloc_state *av = &main_arena; av != NULL;
-	     av = next_arena(av), i++) {
+	     av = arena_list_next(av), i++) {
 		struct mallinfo2 mi;
 
 		memset(&mi, 0, sizeof(mi));
