@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "arena_util.h"
+#include "dropin_run.h"
 #include "harness.h"
 #include "ptmalloc.h"
 
@@ -391,4 +392,123 @@ Test(heapmap, safe_while_other_threads_allocate)
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	cr_assert(eq(int, ptm_debug_check_heap(), 0));
+}
+
+/* ---- the drop-in: MALLOC_HEAPMAP_ and MALLOC_HEAPMAP_AT_ ---------------- */
+
+/* Run dropin_heapmap preloaded in a fresh directory with @extra. */
+static void run_dropin_heapmap(char *dir, char *const extra[],
+			       struct dr_result *r)
+{
+	char *argv[] = { (char *)dr_program("dropin_heapmap"), NULL };
+
+	cr_assert(ne(ptr, mkdtemp(dir), NULL));
+	dr_run(argv, extra, dir, true, r);
+	dr_assert_ok(r, "dropin_heapmap");
+}
+
+/* The file @name of @dir, read whole (NULL when it does not exist). */
+static char *dir_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return exp_slurp(path);
+}
+
+/* Remove @dir and the @n files @names in it. */
+static void dir_remove(const char *dir, const char *const names[], int n)
+{
+	char path[PATH_MAX];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	cr_assert(eq(int, rmdir(dir), 0), "%s holds only the maps", dir);
+}
+
+/*
+ * The line of the freed block's chunk in text map @map: its offset from
+ * the "start" of the main heap, 32 bytes, in small bin 2: printf's
+ * 4096-byte stdout buffer (a large request) consolidated the fast bins
+ * and sorted the chunk there.
+ */
+static void assert_freed_line(char *map, unsigned long freed)
+{
+	char want[128];
+	char *start = strstr(map, "(main): start ");
+	unsigned long base;
+
+	cr_assert(ne(ptr, start, NULL), "%s", map);
+	base = strtoul(start + 14, NULL, 16);
+	snprintf(want, sizeof(want), "0x%lx         32 P--   small bin 2\n",
+		 freed - 16 - base);
+	cr_assert(ne(ptr, strstr(map, want), NULL), "no '%s' in\n%s", want,
+		  map);
+}
+
+Test(heapmap, dropin_maps_at_trim_stats_and_exit)
+{
+	char dir[] = "/tmp/ptm-heapmap-XXXXXX";
+	char *extra[] = { "MALLOC_HEAPMAP_=map.%p.%n.txt",
+			  "MALLOC_HEAPMAP_AT_=trim,stats,exit", NULL };
+	char names[3][64];
+	const char *list[3] = { names[0], names[1], names[2] };
+	struct dr_result r;
+	long long pid;
+	long long freed;
+
+	run_dropin_heapmap(dir, extra, &r);
+	pid = dr_key(&r, "pid");
+	freed = dr_key(&r, "freed");
+	cr_assert(ne(ptr, strstr(r.err, "Arena 0:\n"), NULL), "malloc_stats");
+	for (int i = 0; i < 3; i++) {
+		char *map;
+
+		snprintf(names[i], sizeof(names[i]), "map.%lld.%d.txt", pid, i);
+		map = dir_file(dir, names[i]);
+		cr_assert(ne(ptr, map, NULL), "no %s", names[i]);
+		cr_assert(eq(int,
+			     strncmp(map, "ptmalloc heap map: 1 arena,", 27),
+			     0));
+		cr_assert(ne(ptr, strstr(map, "\nmmapped chunks: "), NULL));
+		assert_freed_line(map, (unsigned long)freed);
+		free(map);
+	}
+	dir_remove(dir, list, 3);
+	dr_free(&r);
+}
+
+Test(heapmap, dropin_svg_map_at_exit_only_by_default)
+{
+	char dir[] = "/tmp/ptm-heapmap-XXXXXX";
+	char *extra[] = { "MALLOC_HEAPMAP_=%%map-%p.svg", NULL };
+	char name[64];
+	const char *list[1] = { name };
+	struct dr_result r;
+	char *svg;
+
+	run_dropin_heapmap(dir, extra, &r);
+	snprintf(name, sizeof(name), "%%map-%lld.svg", dr_key(&r, "pid"));
+	svg = dir_file(dir, name);
+	cr_assert(ne(ptr, svg, NULL), "no %s", name);
+	cr_assert(eq(int, strncmp(svg, "<svg xmlns=", 11), 0));
+	cr_assert(eq(sz, count_of(svg, "</svg>\n"), 1));
+	cr_assert(eq(sz, count_of(svg, "<line class=\"brk\""), 1));
+	free(svg);
+	/* rmdir succeeds only if the exit map was the one file written. */
+	dir_remove(dir, list, 1);
+	dr_free(&r);
+}
+
+Test(heapmap, dropin_without_the_variable_writes_nothing)
+{
+	char dir[] = "/tmp/ptm-heapmap-XXXXXX";
+	char *extra[] = { "MALLOC_HEAPMAP_AT_=trim,stats,exit", NULL };
+	struct dr_result r;
+
+	run_dropin_heapmap(dir, extra, &r);
+	dir_remove(dir, NULL, 0);
+	dr_free(&r);
 }

@@ -427,6 +427,21 @@ pt_hidden int do_set_arena_max(size_t value);
 /* malloc/tunables.c */
 pt_hidden void tunables_init(void);
 
+/* heapmap_env.c: the maps MALLOC_HEAPMAP_ and MALLOC_HEAPMAP_AT_ ask for. */
+#define HEAPMAP_AT_EXIT 1U
+#define HEAPMAP_AT_TRIM 2U
+#define HEAPMAP_AT_STATS 4U
+pt_hidden extern unsigned int heapmap_when;
+pt_hidden void heapmap_from_env(void);
+pt_hidden void heapmap_event(unsigned int event);
+
+/* Write the map @event (HEAPMAP_AT_*) asks for, if it was asked for. */
+static inline void heapmap_at(unsigned int event)
+{
+	if (unlikely(heapmap_when & event))
+		heapmap_event(event);
+}
+
 /* malloc/stats.c */
 pt_hidden void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m);
 pt_hidden struct malloc_state *arena_list_next(const struct malloc_state *av);

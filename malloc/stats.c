@@ -207,4 +207,5 @@ void ptm_malloc_stats(void)
 		 (unsigned long)mp_.max_mmapped_mem);
 	fputs(line, stderr);
 	funlockfile(stderr);
+	heapmap_at(HEAPMAP_AT_STATS);
 }
