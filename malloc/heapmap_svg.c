@@ -252,12 +252,13 @@ static void svg_unit_out(struct svg *s, const struct svg_unit *u)
 		double f = (double)s->heap->top_pad / (double)u->bytes;
 		double px = s->x - w + w * (f < 1 ? f : 1);
 
-		hm_printf(s->o,
-			  "<line class=\"top-pad\" x1=\"%.2f\" y1=\"%.2f\" "
-			  "x2=\"%.2f\" y2=\"%.2f\"/><text x=\"%.2f\" "
-			  "y=\"%.2f\">top_pad</text>\n",
-			  px, s->y - 4, px, s->y + HM_SVG_STRIP_H, px + 2,
-			  s->y + HM_SVG_STRIP_H + 20);
+		hm_printf(
+			s->o,
+			"<line class=\"top-pad\" x1=\"%.2f\" y1=\"%.2f\" "
+			"x2=\"%.2f\" y2=\"%.2f\"/><text x=\"%.2f\" "
+			"y=\"%.2f\" text-anchor=\"end\">top + top_pad</text>\n",
+			px, s->y, px, s->y + HM_SVG_STRIP_H + 20, px - 2,
+			s->y + HM_SVG_STRIP_H + 30);
 	}
 }
 
@@ -448,7 +449,7 @@ static void svg_heap_end(void *w, const struct hm_heap *h, int pass)
 		  "y2=\"%.2f\"/><text x=\"%.2f\" y=\"%.2f\" "
 		  "text-anchor=\"end\">%s +0x%zx</text>\n</g>\n",
 		  x, s->y - 6, x, s->y + HM_SVG_STRIP_H + 8, x,
-		  s->y + HM_SVG_STRIP_H + 20, h->main ? "brk" : "end", h->size);
+		  s->y + HM_SVG_STRIP_H + 16, h->main ? "brk" : "end", h->size);
 	s->y += HM_SVG_HEAP_H - 18;
 }
 
