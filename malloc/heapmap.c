@@ -89,18 +89,37 @@ void hm_printf(struct hm_out *o, const char *fmt, ...)
 	hm_putn(o, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line));
 }
 
-/* The name of state @s as both writers print it. */
+/*
+ * What each state is called: its name in both formats, and the SVG
+ * class (s-NAME) that carries its colour.
+ */
+static const char *const hm_states[HM_NSTATES][2] = {
+	[HM_INUSE] = { "in use", "inuse" },
+	[HM_CACHE] = { "cache", "cache" },
+	[HM_FAST] = { "fast bin", "fast" },
+	[HM_UNSORTED] = { "unsorted", "unsorted" },
+	[HM_SMALL] = { "small bin", "small" },
+	[HM_LARGE] = { "large bin", "large" },
+	[HM_TOP] = { "top", "top" },
+	[HM_FREE] = { "free (no bin)", "free" },
+	[HM_FENCE] = { "fencepost", "fence" },
+	[HM_BAD] = { "unreadable", "bad" },
+};
+
 const char *hm_state_name(enum hm_state s)
 {
-	static const char *const names[HM_NSTATES] = {
-		[HM_INUSE] = "in use",	  [HM_CACHE] = "cache",
-		[HM_FAST] = "fast bin",	  [HM_UNSORTED] = "unsorted",
-		[HM_SMALL] = "small bin", [HM_LARGE] = "large bin",
-		[HM_TOP] = "top",	  [HM_FREE] = "free (no bin)",
-		[HM_FENCE] = "fencepost", [HM_BAD] = "unreadable",
-	};
+	return s < HM_NSTATES ? hm_states[s][0] : "?";
+}
 
-	return s < HM_NSTATES ? names[s] : "?";
+const char *hm_state_class(enum hm_state s)
+{
+	return s < HM_NSTATES ? hm_states[s][1] : "mixed";
+}
+
+/* Whether chunks in state @s carry a list number (fast bin 3, ...). */
+bool hm_state_numbered(enum hm_state s)
+{
+	return s == HM_FAST || s == HM_SMALL || s == HM_LARGE || s == HM_CACHE;
 }
 
 size_t hm_page_size(void)

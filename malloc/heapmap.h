@@ -160,6 +160,8 @@ pt_hidden void hm_puts(struct hm_out *o, const char *s);
 pt_hidden pt_printf_like(2, 3) void hm_printf(struct hm_out *o, const char *fmt,
 					      ...);
 pt_hidden const char *hm_state_name(enum hm_state s);
+pt_hidden const char *hm_state_class(enum hm_state s);
+pt_hidden bool hm_state_numbered(enum hm_state s);
 pt_hidden size_t hm_page_size(void);
 
 /* heapmap_text.c and heapmap_svg.c: write the map to @o (hm_walk()). */

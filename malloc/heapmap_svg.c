@@ -49,20 +49,6 @@ static const char hm_svg_style[] =
 	".top-pad{stroke:#000;stroke-dasharray:3 2}"
 	"text{font:11px sans-serif}</style>\n";
 
-/* The class of each state. */
-static const char *hm_svg_class(enum hm_state s)
-{
-	static const char *const cls[HM_NSTATES] = {
-		[HM_INUSE] = "inuse", [HM_CACHE] = "cache",
-		[HM_FAST] = "fast",   [HM_UNSORTED] = "unsorted",
-		[HM_SMALL] = "small", [HM_LARGE] = "large",
-		[HM_TOP] = "top",     [HM_FREE] = "free",
-		[HM_FENCE] = "fence", [HM_BAD] = "bad",
-	};
-
-	return s < HM_NSTATES ? cls[s] : "mixed";
-}
-
 /**
  * struct svg_unit - what one rectangle shows: a chunk, or a run.
  * @offset: offset of its first chunk.
@@ -139,8 +125,7 @@ static double svg_width(const struct svg *s, size_t bytes)
 static void svg_kind(struct svg *s, enum hm_state state, unsigned int bin)
 {
 	hm_puts(s->o, hm_state_name(state));
-	if (state == HM_FAST || state == HM_SMALL || state == HM_LARGE ||
-	    state == HM_CACHE)
+	if (hm_state_numbered(state))
 		hm_printf(s->o, " %u", bin);
 }
 
@@ -175,7 +160,7 @@ static void svg_title(struct svg *s, const struct svg_unit *u)
 static void svg_rect(struct svg *s, const struct svg_unit *u, double x,
 		     double w)
 {
-	const char *cls = u->period ? hm_svg_class(u->state[0]) : "mixed";
+	const char *cls = u->period ? hm_state_class(u->state[0]) : "mixed";
 
 	hm_printf(s->o,
 		  "<rect class=\"chunk s-%s\" data-state=\"%s\" "
@@ -189,7 +174,7 @@ static void svg_rect(struct svg *s, const struct svg_unit *u, double x,
 		hm_printf(s->o,
 			  "<rect class=\"pair s-%s\" x=\"%.2f\" y=\"%.2f\" "
 			  "width=\"%.2f\" height=\"%.0f\"/>\n",
-			  hm_svg_class(u->state[1]), x,
+			  hm_state_class(u->state[1]), x,
 			  s->y + HM_SVG_STRIP_H / 2, w, HM_SVG_STRIP_H / 2);
 	if (u->resident != 0)
 		hm_printf(s->o,
@@ -371,7 +356,7 @@ static void svg_legend(struct svg *s)
 	double x = HM_SVG_LEFT;
 
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
-		snprintf(cls, sizeof(cls), "s-%s", hm_svg_class(shown[i]));
+		snprintf(cls, sizeof(cls), "s-%s", hm_state_class(shown[i]));
 		svg_legend_item(s, x, s->y, cls, hm_state_name(shown[i]));
 		x += 100;
 	}

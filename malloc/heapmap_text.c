@@ -33,8 +33,7 @@ static void hm_state_text(const struct hm_chunk *c, char *buf, size_t cap)
 {
 	const char *name = hm_state_name(c->state);
 
-	if (c->state == HM_FAST || c->state == HM_SMALL ||
-	    c->state == HM_LARGE || c->state == HM_CACHE)
+	if (hm_state_numbered(c->state))
 		snprintf(buf, cap, "%s %u", name, c->bin);
 	else
 		snprintf(buf, cap, "%s", name);
