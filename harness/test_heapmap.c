@@ -512,3 +512,51 @@ Test(heapmap, dropin_without_the_variable_writes_nothing)
 	dir_remove(dir, NULL, 0);
 	dr_free(&r);
 }
+
+/* A job for the worker: 700 blocks of 100000 bytes, over 64 MiB. */
+static void *fill_two_sub_heaps(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < 700; i++)
+		cr_assert(ne(ptr, ptm_malloc(100000), NULL));
+	return NULL;
+}
+
+/*
+ * An arena that outgrew its first 64 MiB sub-heap (670 blocks fit in
+ * it): heap 0 ends with its old top, freed (1664 bytes, sorted into
+ * large bin 48 + (1664 >> 6) by a later malloc; a free chunk's size word
+ * has no NON_MAIN_ARENA bit, as in glibc), then the two 16-byte
+ * fenceposts, the first with PREV_INUSE clear after that free chunk;
+ * heap 1, whose first chunk follows the 32-byte header, holds the other
+ * 30 blocks and top.
+ */
+Test(heapmap, full_sub_heap_ends_in_fenceposts)
+{
+	struct worker w;
+	char *got, *heap1;
+
+	fresh_sim_heap();
+	cr_assert(ne(ptr, ptm_malloc(16), NULL));
+	worker_start(&w);
+	worker_call(&w, fill_two_sub_heaps, NULL);
+	got = map_of(PTM_HEAPMAP_TEXT);
+	heap1 = strstr(got, "arena 1 heap 1 (sub-heap): ");
+	cr_assert(ne(ptr, heap1, NULL), "%s", got);
+	cr_assert(ne(ptr, strstr(got, "arena 1 heap 0 (sub-heap): "), NULL));
+	cr_assert(eq(sz, count_of(got, "100016 P-A   in use\n"), 700));
+	cr_assert(eq(sz, count_of(got, " fencepost\n"), 1));
+	cr_assert(ne(ptr,
+		     strstr(got, "   0x3fe8960       1664 P--   large bin 74\n"
+				 "   0x3fe8fe0         32 ---   fencepost\n"
+				 "arena 1 heap 1 (sub-heap): "),
+		     NULL),
+		  "%s", got);
+	cr_assert(ne(ptr,
+		     strstr(heap1, ", 3002368 bytes, first chunk +0x20, "
+				   "top +0x2dc8c0, "),
+		     NULL));
+	cr_assert(eq(sz, count_of(heap1, "100016 P-A   in use\n"), 30));
+	worker_stop(&w);
+	free(got);
+}
