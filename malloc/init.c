@@ -58,6 +58,7 @@ void ptmalloc_init(void)
 		malloc_init_state(&main_arena);
 		malloc_check_from_env();
 		tunables_init();
+		heapmap_from_env();
 		if (mp_.safe_linking > 0 ||
 		    (mp_.safe_linking < 0 && mp_.tcache_enabled))
 			mp_.safe_link_mask = ~(uintptr_t)0;

@@ -325,6 +325,24 @@ pt_hidden void free_to_arena(struct malloc_state *av, struct malloc_chunk *p,
 pt_hidden void *sysmalloc(size_t nb, struct malloc_state *av);
 
 /* malloc/systrim.c */
+/*
+ * The whole pages inside the free chunk @p of @size bytes that
+ * malloc_trim() releases (madvise MADV_DONTNEED): those past its header
+ * and list links (sizeof(struct malloc_chunk)).  Sets *@start to the
+ * first and returns their length in bytes, 0 when there are none.
+ * @pagesize is os_page_size().
+ */
+static inline size_t free_chunk_pages(const struct malloc_chunk *p, size_t size,
+				      size_t pagesize, uintptr_t *start)
+{
+	size_t psm1 = pagesize - 1;
+
+	if (size <= psm1 + sizeof(struct malloc_chunk))
+		return 0;
+	*start = ((uintptr_t)p + sizeof(struct malloc_chunk) + psm1) & ~psm1;
+	return (size - (*start - (uintptr_t)p)) & ~psm1;
+}
+
 pt_hidden int systrim(size_t pad, struct malloc_state *av);
 pt_hidden int mtrim(struct malloc_state *av, size_t pad);
 
@@ -491,8 +509,24 @@ pt_hidden int do_set_arena_max(size_t value);
 /* malloc/tunables.c */
 pt_hidden void tunables_init(void);
 
+/* heapmap_env.c: the maps MALLOC_HEAPMAP_ and MALLOC_HEAPMAP_AT_ ask for. */
+#define HEAPMAP_AT_EXIT 1U
+#define HEAPMAP_AT_TRIM 2U
+#define HEAPMAP_AT_STATS 4U
+pt_hidden extern unsigned int heapmap_when;
+pt_hidden void heapmap_from_env(void);
+pt_hidden void heapmap_event(unsigned int event);
+
+/* Write the map @event (HEAPMAP_AT_*) asks for, if it was asked for. */
+static inline void heapmap_at(unsigned int event)
+{
+	if (unlikely(heapmap_when & event))
+		heapmap_event(event);
+}
+
 /* malloc/stats.c */
 pt_hidden void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m);
+pt_hidden struct malloc_state *arena_list_next(const struct malloc_state *av);
 
 /* malloc/consistency.c */
 pt_hidden int check_heap_all(void);

@@ -450,5 +450,6 @@ int ptm_malloc_trim(size_t pad)
 	} while (av != &main_arena);
 	debug_check_after_op();
 	track_leave();
+	heapmap_at(HEAPMAP_AT_TRIM);
 	return result;
 }

@@ -40,7 +40,6 @@
  * since it takes the dynamic loader's lock.
  */
 #include <dlfcn.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -49,6 +48,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "os.h"
 #include "ptmalloc.h"
 
 /**
@@ -76,18 +76,7 @@ static struct tracer {
 /* Write out what is waiting in the buffer. */
 static void tr_flush(void)
 {
-	const char *p = tr.buf;
-
-	while (tr.len > 0) {
-		ssize_t n = write(tr.fd, p, tr.len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		p += n;
-		tr.len -= (size_t)n;
-	}
+	os_write_fd(tr.fd, tr.buf, tr.len);
 	tr.len = 0;
 }
 

@@ -148,6 +148,23 @@ void ptm_debug_trace_syscalls(int fd);
  */
 int ptm_debug_check_heap(void);
 
+/* The formats of ptm_heap_map(). */
+#define PTM_HEAPMAP_TEXT 0
+#define PTM_HEAPMAP_SVG 1
+
+/*
+ * Write a map of every arena to @fd: each heap's chunks in address order
+ * with offset, size, flag bits and state (in use, cache, fast bin N,
+ * unsorted, small or large bin N, top), the whole pages of each free
+ * chunk and how many are resident (mincore), then each arena's lists.
+ * PTM_HEAPMAP_TEXT writes one line per chunk; PTM_HEAPMAP_SVG a picture,
+ * one strip per heap.  Allocates nothing and locks each arena while it
+ * is walked, so it is safe while other threads allocate.  Returns 0, or
+ * -1 with errno EINVAL (unknown format), ENOMEM (no scratch memory for
+ * a large heap) or EIO (a write failed).  See docs/debugging.md.
+ */
+int ptm_heap_map(int fd, int format);
+
 /*
  * The current value of a mallopt parameter (M_MXFAST, M_TRIM_THRESHOLD,
  * M_TOP_PAD, M_MMAP_THRESHOLD, M_MMAP_MAX, M_CHECK_ACTION, M_PERTURB,

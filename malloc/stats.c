@@ -10,8 +10,9 @@
  * and the process-wide counters in mp_ are read without a lock, so the
  * result is not an atomic snapshot of a multi-threaded process.
  *
- * Entry points: ptm_mallinfo(), ptm_mallinfo2(), ptm_malloc_stats(), and
- * int_mallinfo() for malloc_info.c.  Nothing here allocates.
+ * Entry points: ptm_mallinfo(), ptm_mallinfo2(), ptm_malloc_stats(),
+ * int_mallinfo() for malloc_info.c, and arena_list_next(), the step of
+ * the locked walks over every arena (here and in heapmap.c).  Nothing here allocates.
  */
 #include <stdio.h>
 #include <string.h>
@@ -105,7 +106,7 @@ void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m)
  * the list is set up) also ends the walk.  An acquire load, as arena.c
  * publishes a new arena with a release store.
  */
-static struct malloc_state *next_arena(const struct malloc_state *av)
+struct malloc_state *arena_list_next(const struct malloc_state *av)
 {
 	struct malloc_state *next;
 
@@ -124,7 +125,7 @@ struct mallinfo2 ptm_mallinfo2(void)
 		ptmalloc_init();
 	memset(&m, 0, sizeof(m));
 	for (struct malloc_state *av = &main_arena; av != NULL;
-	     av = next_arena(av)) {
+	     av = arena_list_next(av)) {
 		track_enter();
 		arena_lock(av);
 		int_mallinfo(av, &m);
@@ -187,7 +188,7 @@ void ptm_malloc_stats(void)
 	cancel_state = os_cancel_defer();
 	flockfile(stderr);
 	for (struct malloc_state *av = &main_arena; av != NULL;
-	     av = next_arena(av), i++) {
+	     av = arena_list_next(av), i++) {
 		struct mallinfo2 mi;
 
 		memset(&mi, 0, sizeof(mi));
@@ -215,5 +216,6 @@ void ptm_malloc_stats(void)
 		 (unsigned long)mp_.max_mmapped_mem);
 	fputs(line, stderr);
 	funlockfile(stderr);
+	heapmap_at(HEAPMAP_AT_STATS);
 	os_cancel_restore(cancel_state);
 }

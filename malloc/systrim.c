@@ -77,17 +77,12 @@ int systrim(size_t pad, struct malloc_state *av)
  */
 static int madvise_free_chunk(struct malloc_chunk *p)
 {
-	size_t psm1 = os_page_size() - 1;
-	size_t size = chunk_size(p);
 	uintptr_t start;
+	size_t len = free_chunk_pages(p, chunk_size(p), os_page_size(), &start);
 
-	if (size <= psm1 + sizeof(struct malloc_chunk))
+	if (len == 0)
 		return 0;
-	start = ((uintptr_t)p + sizeof(struct malloc_chunk) + psm1) & ~psm1;
-	size -= start - (uintptr_t)p;
-	if (size <= psm1)
-		return 0;
-	os_madvise((void *)start, size & ~psm1, MADV_DONTNEED);
+	os_madvise((void *)start, len, MADV_DONTNEED);
 	return 1;
 }
 

@@ -56,6 +56,20 @@ pt_hidden int os_madvise(void *addr, size_t len, int advice);
 pt_hidden void os_write_stderr(const char *buf, size_t len);
 
 /*
+ * Write all @len bytes of @buf to @fd with write(2) alone, retrying
+ * short and EINTR writes; errno is left as it was.  Returns 0, or -1
+ * when a write failed and the rest was dropped.
+ */
+pt_hidden int os_write_fd(int fd, const char *buf, size_t len);
+
+/*
+ * mincore(): one byte per page of [@addr, @addr + @len) into @vec, bit 0
+ * set for a resident page; @addr page-aligned.  0 or -1.  A query that
+ * changes nothing, so it is not traced.
+ */
+pt_hidden int os_mincore(void *addr, size_t len, unsigned char *vec);
+
+/*
  * Write the backtrace and memory-map sections glibc 2.17 added to an
  * aborting report (sysdeps/linux/fatal.c).  backtrace() may call malloc.
  */

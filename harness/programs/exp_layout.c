@@ -71,6 +71,7 @@ static void dump(void)
 
 	for (int i = 0; i < 5; i++)
 		p[i] = ptm_malloc(16);
+	exp_map("e3_3_five_chunks");
 	exp_put("first_offset",
 		(long long)(p[0] - (char *)ptm_debug_heap_start()));
 	for (int i = 0; i < 5; i++) {

@@ -45,11 +45,14 @@ int main(int argc, char **argv)
 	}
 	exp_put("heap_bytes", exp_brk_delta());
 	exp_statm(&size1, &res1);
+	exp_map("e5_2_alloc");
 	for (int i = 0; i < ARRAY_SIZE_E52 - 1; i++)
 		ptm_free(array[i]);
 	exp_statm(&size2, &res2);
+	exp_map("e5_2_test2_pinned");
 	ptm_free(array[ARRAY_SIZE_E52 - 1]);
 	exp_statm(&size3, &res3);
+	exp_map("e5_2_test1_freed");
 	exp_put("brk_after_free", exp_brk_delta());
 	exp_end();
 	exp_put("size_grow", size1 - size0);

@@ -74,6 +74,15 @@ static void free_with_nodes(struct node *tail)
 	}
 }
 
+/* With --map, the heap map "e5_3_MODE_WHEN" (the HTML report's). */
+static void map_at(const char *mode, const char *when)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "e5_3_%s_%s", mode, when);
+	exp_map(name);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -101,6 +110,8 @@ int main(int argc, char **argv)
 	}
 	exp_statm(&size1, &res1);
 	exp_put_mallinfo("m_", ptm_mallinfo2());
+	if (!test1)
+		map_at(mode, "alloc");
 	if (test1) {
 		for (int i = 0; i < NUM; i++)
 			ptm_free(table[i]);
@@ -110,12 +121,15 @@ int main(int argc, char **argv)
 	}
 	exp_statm(&size2, &res2);
 	exp_put_mallinfo("f_", ptm_mallinfo2());
+	if (!test1)
+		map_at(mode, "free");
 	size3 = size2;
 	res3 = res2;
 	if (fixb) {
 		exp_put("trim_ret", ptm_malloc_trim(0));
 		exp_statm(&size3, &res3);
 		exp_put_mallinfo("t_", ptm_mallinfo2());
+		map_at(mode, "trim");
 	}
 	exp_end();
 	exp_put("size_grow", size1 - size0);

@@ -92,9 +92,11 @@ static void mxfast(bool disable)
 	for (int i = 0; i < 20; i++)
 		p[i] = ptm_malloc(32);
 	exp_put_mallinfo("a_", ptm_mallinfo2());
+	exp_map(disable ? "e4_3_3_test2_alloc" : "e4_3_3_test1_alloc");
 	for (int i = 0; i < 20; i++)
 		ptm_free(p[i]);
 	exp_put_mallinfo("f_", ptm_mallinfo2());
+	exp_map(disable ? "e4_3_3_test2_free" : "e4_3_3_test1_free");
 }
 
 static void mxfast_test1(void)

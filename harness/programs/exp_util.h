@@ -7,7 +7,7 @@
  * as "KEY VALUE" lines on standard output, for the table runner
  * (experiments.c) and the Criterion suite (test_experiments_real.c).
  *
- *	exp_NAME MODE [--trace FILE]
+ *	exp_NAME MODE [--trace FILE] [--map DIR]
  *
  * The rules that keep the figures exact:
  *   - nothing here allocates, and neither may the programs: no stdio
@@ -23,6 +23,11 @@
  *     cut to the system calls made between them, and with --trace FILE
  *     switch the allocator's own strace-syntax trace on and off around
  *     the same window;
+ *   - with --map DIR, exp_map(NAME) writes the heap map (ptm_heap_map(),
+ *     SVG) at the points the documents describe to DIR/NAME.svg, for the
+ *     HTML report of `make experiments`.  The map allocates nothing, but
+ *     a large heap's map maps a scratch table for a moment, so the
+ *     figure runs never take maps: the report runs the programs again;
  *   - the startup check: "startup_brk_used" is how far the break had
  *     moved from the kernel's start_brk (/proc/self/stat field 47) when
  *     main() began, "glibc_arena" is glibc's own main-arena size at the
@@ -54,6 +59,7 @@
  * struct exp_frame - the state of one experiment program.
  * @simulated: whether the allocator runs on a simulated break.
  * @trace_path: the file for the allocator's trace, or NULL.
+ * @map_dir: the directory of exp_map()'s maps, or NULL.
  * @trace_fd: the open trace file while the window is open, else -1.
  * @brk0: the break just before the first allocation.
  * @out: the "KEY VALUE" lines not yet written.
@@ -62,6 +68,7 @@
 struct exp_frame {
 	bool simulated;
 	const char *trace_path;
+	const char *map_dir;
 	int trace_fd;
 	char *brk0;
 	char out[32768];
@@ -228,6 +235,8 @@ static inline void exp_setup(int argc, char **argv, bool simulated)
 	for (int i = 1; i + 1 < argc; i++)
 		if (strcmp(argv[i], "--trace") == 0)
 			exp_frame.trace_path = argv[i + 1];
+		else if (strcmp(argv[i], "--map") == 0)
+			exp_frame.map_dir = argv[i + 1];
 	exp_frame.simulated = simulated;
 	exp_put("simulated", simulated);
 	/* The first sbrk() reads the kernel's break into glibc's cache. */
@@ -271,6 +280,21 @@ static inline void exp_end(void)
 	}
 }
 
+/* With --map DIR, write the SVG heap map to DIR/@name.svg. */
+static inline void exp_map(const char *name)
+{
+	char path[512];
+	int fd;
+
+	if (exp_frame.map_dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.svg", exp_frame.map_dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || ptm_heap_map(fd, PTM_HEAPMAP_SVG) != 0)
+		exp_die("exp: cannot write a heap map\n");
+	close(fd);
+}
+
 /* Record glibc's own heap size, write the output; main()'s status. */
 static inline int exp_finish(void)
 {
@@ -290,8 +314,8 @@ static inline void exp_usage(const char *prog, const char *modes)
 {
 	char buf[256];
 
-	snprintf(buf, sizeof(buf), "usage: %s {%s} [--trace FILE]\n", prog,
-		 modes);
+	snprintf(buf, sizeof(buf),
+		 "usage: %s {%s} [--trace FILE] [--map DIR]\n", prog, modes);
 	exp_die(buf);
 }
 

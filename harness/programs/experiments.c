@@ -2,7 +2,7 @@
 /*
  * experiments: the table of `make experiments`.
  *
- *	experiments [--only ID-PREFIX] [--verbose]
+ *	experiments [--only ID-PREFIX] [--verbose] [--html DIR]
  *
  * Runs every experiment program (harness/programs/exp_*.c) once per mode,
  * the ones about E-4.3.x a second time under the real strace, and prints
@@ -20,6 +20,11 @@
  * failed precondition (a program that did not exit 0, a break already
  * moved before main(), glibc's malloc used by a real-break program).
  *
+ * With --html DIR it also writes DIR/index.html, the same table per
+ * experiment with timelines of the strace runs and heap maps taken by a
+ * second run of some programs (exp_report.h); a report that cannot be
+ * written makes the exit status 1 too.
+ *
  * This process is the measuring one, not a measured one: it uses stdio
  * and glibc's malloc freely and never calls the allocator itself.
  */
@@ -30,6 +35,7 @@
 #include <time.h>
 
 #include "exp_figures.h"
+#include "exp_report.h"
 #include "exp_run.h"
 
 #define NFIGURES (sizeof(exp_figures) / sizeof(exp_figures[0]))
@@ -43,9 +49,14 @@ struct run {
 static struct run runs[NFIGURES];
 static size_t nruns;
 
+/* The rows as printed, for the report. */
+static struct exp_row rows[NFIGURES];
+static size_t nrows;
+
 /* Command-line options. */
 static const char *only_prefix;
 static bool verbose;
+static const char *html_dir;
 
 /* Whether figure @f is selected by --only. */
 static bool selected(const struct exp_figure *f)
@@ -74,6 +85,15 @@ static struct run *run_of(const char *cmd)
 	if (verbose)
 		fprintf(stderr, "%s", runs[nruns].res.out);
 	return &runs[nruns++];
+}
+
+/* The run of @cmd if it has been executed (exp_report.h). */
+static const struct exp_result *exp_report_result(const char *cmd)
+{
+	for (size_t i = 0; i < nruns; i++)
+		if (strcmp(runs[i].cmd, cmd) == 0)
+			return &runs[i].res;
+	return NULL;
 }
 
 /* Format @v as row format @fmt wants into @buf. */
@@ -179,6 +199,21 @@ static void compute_widths(struct widths *w)
 	}
 }
 
+/* Measure figure @f into row @r: its columns and its verdict. */
+static void fill_row(struct exp_row *r, const struct exp_figure *f)
+{
+	r->f = f;
+	r->note[0] = '\0';
+	format_figure(r->doc, sizeof(r->doc), f, f->doc);
+	format_figure(r->want, sizeof(r->want), f, f->want);
+	r->ok = measure(f, r->got, sizeof(r->got));
+	if (f->erratum != 0)
+		snprintf(r->note, sizeof(r->note), "  erratum %d%s",
+			 f->erratum,
+			 f->doc != f->want ? "" :
+					     " (in the text, not this figure)");
+}
+
 /* Print the table; the number of DIFF rows, *@total the row count. */
 static int print_table(int *total)
 {
@@ -193,30 +228,22 @@ static int print_table(int *total)
 	*total = 0;
 	for (size_t i = 0; i < NFIGURES; i++) {
 		const struct exp_figure *f = &exp_figures[i];
-		char want[64], doc[64], got[64], note[96] = "";
-		bool ok;
+		struct exp_row *r = &rows[nrows];
 
 		if (!selected(f))
 			continue;
 		if (strcmp(last_id, f->id) != 0 && *total > 0)
 			putchar('\n');
 		last_id = f->id;
-		format_figure(want, sizeof(want), f, f->want);
-		format_figure(doc, sizeof(doc), f, f->doc);
-		ok = measure(f, got, sizeof(got));
-		if (f->erratum != 0)
-			snprintf(note, sizeof(note), "  erratum %d%s",
-				 f->erratum,
-				 f->doc != f->want ? "" :
-						     " (in the text, not "
-						     "this figure)");
+		fill_row(r, f);
 		printf("%-*s  %-*s  %-*s  %-*s  %-12s  %s%s%s\n", w.id, f->id,
-		       w.measure, f->measure, w.expected, want, w.document, doc,
-		       got, ok ? "OK" : "DIFF", *note ? (ok ? "  " : "") : "",
-		       note);
+		       w.measure, f->measure, w.expected, r->want, w.document,
+		       r->doc, r->got, r->ok ? "OK" : "DIFF",
+		       *r->note ? (r->ok ? "  " : "") : "", r->note);
 		fflush(stdout);
-		diffs += !ok;
+		diffs += !r->ok;
 		(*total)++;
+		nrows++;
 	}
 	return diffs;
 }
@@ -264,10 +291,12 @@ int main(int argc, char **argv)
 			only_prefix = argv[++i];
 		} else if (strcmp(argv[i], "--verbose") == 0) {
 			verbose = true;
+		} else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc) {
+			html_dir = argv[++i];
 		} else {
 			fprintf(stderr,
 				"usage: %s [--only ID-PREFIX] "
-				"[--verbose]\n",
+				"[--verbose] [--html DIR]\n",
 				argv[0]);
 			return 2;
 		}
@@ -276,6 +305,13 @@ int main(int argc, char **argv)
 	putchar('\n');
 	bad = check_preconditions();
 	printf("elapsed: %ld s\n", (long)(time(NULL) - t0));
+	if (html_dir != NULL) {
+		bool written = exp_report_write(html_dir, rows, nrows, diffs);
+
+		printf("report: %s/index.html%s\n", html_dir,
+		       written ? "" : " FAILED");
+		bad += !written;
+	}
 	printf("%d figures, %d OK, %d DIFF\n", total, total - diffs, diffs);
 	for (size_t i = 0; i < nruns; i++)
 		exp_result_free(&runs[i].res);

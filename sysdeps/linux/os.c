@@ -119,26 +119,41 @@ int os_madvise(void *addr, size_t len, int advice)
 
 /*
  * Write all of @buf to @fd with write(2) alone: the callers are the
- * corruption reports and the trace, which run where allocating (or
- * taking a stdio lock) is not allowed.  Short writes continue where they
- * stopped and EINTR retries; any other error drops the rest, since there
- * is nobody left to tell.  errno is left as it was.
+ * corruption reports, the trace, mtrace and the heap map, which run
+ * where allocating (or taking a stdio lock) is not allowed.  Short
+ * writes continue where they stopped and EINTR retries; any other error
+ * drops the rest and returns -1.  errno is left as it was.
  */
-void os_write_fd(int fd, const char *buf, size_t len)
+int os_write_fd(int fd, const char *buf, size_t len)
 {
 	int saved = errno;
+	int ret = 0;
 
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			ret = -1;
 			break;
+		}
 		buf += n;
 		len -= (size_t)n;
 	}
 	errno = saved;
+	return ret;
+}
+
+/* mincore(@addr, @len, @vec); errno kept on success. */
+int os_mincore(void *addr, size_t len, unsigned char *vec)
+{
+	int saved = errno;
+	int ret = mincore(addr, len, vec);
+
+	if (ret == 0)
+		errno = saved;
+	return ret;
 }
 
 /* Write @len bytes to standard error without allocating. */

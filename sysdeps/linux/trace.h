@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Private to sysdeps/linux: the strace-syntax trace of the system layer
- * (trace.c) and the allocation-free write loop it shares with
- * os_write_stderr() (os.c).
+ * (trace.c).
  *
  * Each trace_*() call describes one completed system call: its
  * arguments, its result, and for a failure the errno it set.  It writes
@@ -15,9 +14,6 @@
 #include <stddef.h>
 
 #include "../os.h"
-
-/* Write all @len bytes of @buf to @fd, retrying short and EINTR writes. */
-pt_hidden void os_write_fd(int fd, const char *buf, size_t len);
 
 /* brk(@requested) returned @result (the break after the call). */
 pt_hidden void trace_brk(const void *requested, const void *result);
