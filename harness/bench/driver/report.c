@@ -224,22 +224,40 @@ static void ir_target(const struct bench *b, struct target *t,
 		snprintf(t->measured, sizeof(t->measured), "not measured");
 }
 
+/* The time targets of one mode: ptmalloc column A against glibc's BASE. */
+struct time_goal {
+	int a;
+	int base;
+	double geomean;
+	const char *every;
+	const char *mean;
+};
+
+static const struct time_goal time_goal[] = {
+	{ A_PTM, A_GLIBC_NOTC, 0.95,
+	  "classic time <= glibc tcache off, every workload",
+	  "classic time geometric mean <= 0.95 x glibc tcache off" },
+	{ A_PTM_TC, A_GLIBC, 0.90,
+	  "tcache time <= glibc default, every workload",
+	  "tcache time geometric mean <= 0.90 x glibc default" },
+};
+
 /* The time targets, cache off then on, into T; returns how many. */
 static int time_targets(const struct bench *b, struct target *t)
 {
-	t[0].what = "classic time <= glibc tcache off, every workload";
-	every_workload(b, &t[0], A_PTM, A_GLIBC_NOTC, M_TIME, false);
-	t[1].what = "(the same on CPU time)";
-	every_workload(b, &t[1], A_PTM, A_GLIBC_NOTC, M_CPU, false);
-	t[2].what = "classic time geometric mean <= 0.95 x glibc tcache off";
-	geomean_target(b, &t[2], A_PTM, A_GLIBC_NOTC, 0.95);
-	t[3].what = "tcache time <= glibc default, every workload";
-	every_workload(b, &t[3], A_PTM_TC, A_GLIBC, M_TIME, false);
-	t[4].what = "(the same on CPU time)";
-	every_workload(b, &t[4], A_PTM_TC, A_GLIBC, M_CPU, false);
-	t[5].what = "tcache time geometric mean <= 0.90 x glibc default";
-	geomean_target(b, &t[5], A_PTM_TC, A_GLIBC, 0.90);
-	return 6;
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(time_goal) / sizeof(time_goal[0]); i++) {
+		const struct time_goal *g = &time_goal[i];
+
+		t[n].what = g->every;
+		every_workload(b, &t[n++], g->a, g->base, M_TIME, false);
+		t[n].what = "(the same on CPU time)";
+		every_workload(b, &t[n++], g->a, g->base, M_CPU, false);
+		t[n].what = g->mean;
+		geomean_target(b, &t[n++], g->a, g->base, g->geomean);
+	}
+	return n;
 }
 
 /*
