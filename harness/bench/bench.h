@@ -83,7 +83,7 @@ static inline double bench_scale(int argc, char **argv)
 		return 1.0;
 	scale = strtod(argv[1], &end);
 	if (*end != '\0' || !(scale > 0.0) || scale > 1000.0) {
-		fprintf(stderr, "usage: %s [SCALE > 0 [THREADS]]\n", argv[0]);
+		fprintf(stderr, "usage: %s [SCALE > 0]\n", argv[0]);
 		exit(64);
 	}
 	return scale;
