@@ -617,10 +617,10 @@ static void md_legend(FILE *f, const struct bench *b)
 		fprintf(f, " | %s |\n", wl->what);
 	}
 	fprintf(f, "\n`make bench` installs the peers and gnuplot if they "
-		   "are missing (`make bench-deps`) and takes five to seven "
-		   "minutes on two cores; `make bench BENCH_QUICK=1` is a "
-		   "one-minute smoke run that writes to the build directory "
-		   "instead of docs/.\n\n");
+		   "are missing (`make bench-deps`) and takes a few minutes on "
+		   "two cores (the time of this run is at the top); `make "
+		   "bench BENCH_QUICK=1` is a short smoke run that writes to "
+		   "the build directory instead of docs/.\n\n");
 }
 
 int report_markdown(const struct bench *b)
