@@ -7,7 +7,8 @@
  * allocator by LD_PRELOAD.  Every workload
  *   - takes one optional argument, SCALE (default 1.0), that multiplies its
  *     iteration counts but never its working-set sizes, so that the peak
- *     RSS of a quick run is still comparable;
+ *     RSS of a quick run is still comparable; a threaded one may take a
+ *     second, THREADS, and then shares the same total work among them;
  *   - draws its sizes from a seeded generator, so that every allocator sees
  *     the same sequence of requests (thread interleaving aside);
  *   - writes into what it allocates and checks it before freeing, and
@@ -88,6 +89,29 @@ static inline double bench_scale(int argc, char **argv)
 	return scale;
 }
 
+/*
+ * The workload's THREADS argument (after SCALE), between 1 and
+ * BENCH_MAX_THREADS, or DEFAULT_N without one; anything else is a usage
+ * error.
+ */
+#define BENCH_MAX_THREADS 64
+
+static inline int bench_nthreads(int argc, char **argv, int default_n)
+{
+	char *end;
+	long n;
+
+	if (argc < 3)
+		return default_n;
+	n = strtol(argv[2], &end, 10);
+	if (argc > 3 || *end != '\0' || n < 1 || n > BENCH_MAX_THREADS) {
+		fprintf(stderr, "usage: %s [SCALE > 0 [THREADS 1..%d]]\n",
+			argv[0], BENCH_MAX_THREADS);
+		exit(64);
+	}
+	return (int)n;
+}
+
 /* BASE iterations at scale 1, scaled, never fewer than one. */
 static inline long bench_iters(double scale, long base)
 {
@@ -143,10 +167,10 @@ static inline unsigned bench_check(const void *p, size_t n, unsigned char tag,
 static inline void bench_threads(int n, void *(*fn)(void *), void *arg,
 				 size_t stride)
 {
-	pthread_t tid[64];
+	pthread_t tid[BENCH_MAX_THREADS];
 
-	if (n > 64)
-		n = 64;
+	if (n > BENCH_MAX_THREADS)
+		n = BENCH_MAX_THREADS;
 	for (int i = 0; i < n; i++)
 		if (pthread_create(&tid[i], NULL, fn,
 				   (char *)arg + (size_t)i * stride) != 0) {

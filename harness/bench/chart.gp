@@ -6,7 +6,7 @@
 # RATIOS has a header row of quoted allocator names, then one row per
 # workload (and a last "geomean" row) of time ratios to glibc default.
 
-set terminal svg size 1100,520 dynamic enhanced font "sans,12" \
+set terminal svg size 1400,520 dynamic enhanced font "sans,12" \
 	background rgb "white"
 set output outfile
 set title "Wall time relative to glibc default (lower is faster)\n{/*0.8 ".subtitle."}"

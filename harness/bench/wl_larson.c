@@ -2,19 +2,24 @@
 /*
  * wl_larson: a server in the manner of Larson and Krishnan's benchmark.
  *
- * The main thread fills CHAINS arrays of SLOTS blocks (16 to 512 bytes).
- * Each array is then worked on by a chain of GENERATIONS threads: a thread
- * replaces random slots for a while (free the old block, allocate a new
- * one), then starts its successor, hands it the array and exits.  So most
- * blocks are freed by a thread other than the one that allocated them, and
- * threads come and go while others run, as in a server's worker pool.
+ *	wl_larson [SCALE [CHAINS]]
+ *
+ * The main thread fills CHAINS arrays (4 by default) of SLOTS blocks (16
+ * to 512 bytes).  Each array is then worked on by a chain of GENERATIONS
+ * threads: a thread replaces random slots for a while (free the old
+ * block, allocate a new one), then starts its successor, hands it the
+ * array and exits.  So most blocks are freed by a thread other than the
+ * one that allocated them, and threads come and go while CHAINS of them
+ * run at once, as in a server's worker pool.  The chains share
+ * BASE_ROUNDS replacements per generation between them, so that every
+ * chain count does the same work and only the contention differs.
  */
 #include "bench.h"
 
-#define CHAINS 4
+#define DEFAULT_CHAINS 4
 #define SLOTS 2000
 #define GENERATIONS 16
-#define BASE_ROUNDS 60000L
+#define BASE_ROUNDS 240000L
 
 /* One chain: its array and where its threads stand. */
 struct chain {
@@ -29,7 +34,7 @@ struct chain {
 /* Counts the chains still running; main waits for zero. */
 static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
-static int running = CHAINS;
+static int running;
 
 static void *chain_run(void *arg);
 
@@ -79,28 +84,31 @@ static void *chain_run(void *arg)
 
 int main(int argc, char **argv)
 {
-	static struct chain chain[CHAINS];
-	long rounds = bench_iters(bench_scale(argc, argv), BASE_ROUNDS);
+	static struct chain chain[BENCH_MAX_THREADS];
+	double scale = bench_scale(argc, argv);
+	int chains = bench_nthreads(argc, argv, DEFAULT_CHAINS);
+	long rounds = bench_iters(scale, BASE_ROUNDS / chains);
 	struct bench_rng rng;
 	uint64_t sum = 0;
 
 	bench_seed(&rng, 7);
-	for (unsigned i = 0; i < CHAINS; i++) {
+	running = chains;
+	for (int i = 0; i < chains; i++) {
 		chain[i].rounds = rounds;
-		chain[i].id = i;
+		chain[i].id = (unsigned)i;
 		for (size_t k = 0; k < SLOTS; k++) {
 			chain[i].len[k] = bench_range(&rng, 16, 512);
 			chain[i].slot[k] = bench_alloc(chain[i].len[k]);
 			bench_mark(chain[i].slot[k], chain[i].len[k], 1);
 		}
 	}
-	for (unsigned i = 0; i < CHAINS; i++)
+	for (int i = 0; i < chains; i++)
 		chain_spawn(&chain[i]);
 	pthread_mutex_lock(&done_lock);
 	while (running > 0)
 		pthread_cond_wait(&done_cond, &done_lock);
 	pthread_mutex_unlock(&done_lock);
-	for (unsigned i = 0; i < CHAINS; i++) {
+	for (int i = 0; i < chains; i++) {
 		for (size_t k = 0; k < SLOTS; k++)
 			free(chain[i].slot[k]);
 		sum += chain[i].sum;

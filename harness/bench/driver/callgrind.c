@@ -7,12 +7,18 @@
  * valgrind's callgrind, which executes a program on a synthetic CPU and
  * counts every instruction.  Two measurements:
  *
- * - The fast path: harness/bench/pair.c, with costs collected only inside
+ * - The pairs: harness/bench/pair.c, with costs collected only inside
  *   its functions pair_once (N pairs) and pair_twice (2N pairs).  The
  *   inclusive cost of the calls those functions make is the cost of malloc
  *   and free alone; (twice - once) / N is the steady-state cost of a pair.
  *   The self cost of every function in the collected region, over the 3N
- *   pairs, gives the hot spots.
+ *   pairs, gives the hot spots.  The sizes of bench_sizes[] take the
+ *   paths that matter: the fast bins or the cache (32 B), the bins with
+ *   the cache off (128 B, 1024 B), above the cache (4 KiB, 64 KiB).
+ * - The consolidation: harness/bench/consolidate.c in the same way, its
+ *   functions with_fastchunks and without_fastchunks making the same
+ *   large request with and without CONS_N chunks in the fast bins, on
+ *   ptmalloc and glibc only (the peers have no fast bins).
  * - Each workload at scale IR_SCALE on ptmalloc and glibc: the
  *   instructions spent in the allocator's own functions (its shared
  *   object; for glibc, the functions of libc's malloc/ sources), and the
@@ -38,13 +44,36 @@
 
 #include "driver.h"
 
-const size_t bench_sizes[NSIZES] = { 32, 128, 1024 };
+const size_t bench_sizes[NSIZES] = {
+	[PS_32] = 32,	[PS_128] = 128,	  [PS_1024] = 1024,
+	[PS_4K] = 4096, [PS_64K] = 65536,
+};
 
-/* Allocators whose workloads are counted. */
+/* Allocators whose workloads and consolidation are counted. */
 static const int counted[] = { A_PTM, A_PTM_TC, A_GLIBC, A_GLIBC_NOTC };
+
+/* The chunks of consolidate.c that a cache takes: 3 sizes, 7 each. */
+#define CONS_CACHED 21
+
+/* What a valgrind run measures. */
+enum cg_kind {
+	CG_PAIR,
+	CG_CONSOLIDATE,
+	CG_WORKLOAD
+};
+
+/*
+ * The two functions whose callees' costs a pair or consolidation run
+ * collects: the cost of the first is subtracted from the second's.
+ */
+static const char *const region_fn[][2] = {
+	[CG_PAIR] = { "pair_once", "pair_twice" },
+	[CG_CONSOLIDATE] = { "without_fastchunks", "with_fastchunks" },
+};
 
 /* One valgrind run: what it measures and where its output goes. */
 struct cg_job {
+	enum cg_kind kind;
 	int a;
 	int w;
 	int s;
@@ -61,10 +90,13 @@ struct cg_fn {
 	bool in_alloc;
 };
 
-/* What one callgrind output file says. */
+/*
+ * What one callgrind output file says.
+ * @region: the inclusive cost of the calls made by each function of
+ *          region_fn[] (a workload run has none).
+ */
 struct cg_result {
-	double once;
-	double twice;
+	double region[2];
 	double total;
 	int nfn;
 	struct cg_fn fn[4096];
@@ -157,28 +189,38 @@ struct cg_pos {
 	char file[4096];
 	char fn[4096];
 	int index;
+	int region;
 	bool after_call;
-	bool in_pair;
 };
 
-/* Account one cost line to the current function or pair call. */
+/* Account one cost line to the current function or region call. */
 static void cg_cost(struct cg_result *r, struct cg_pos *p, const char *line)
 {
 	const char *cost = strchr(line, ' ');
 	double ir = cost != NULL ? strtod(cost, NULL) : 0;
 
-	if (p->after_call && strcmp(p->fn, "pair_once") == 0)
-		r->once += ir;
-	else if (p->after_call && strcmp(p->fn, "pair_twice") == 0)
-		r->twice += ir;
-	else if (!p->after_call && !p->in_pair && p->index >= 0)
+	if (p->after_call && p->region >= 0)
+		r->region[p->region] += ir;
+	else if (!p->after_call && p->region < 0 && p->index >= 0)
 		r->fn[p->index].ir += ir;
 	p->after_call = false;
 }
 
-/* Read a callgrind output file written with uncompressed names. */
+/* Which of the region functions NAMES (NULL: none) FN is, or -1. */
+static int region_of(const char *const *names, const char *fn)
+{
+	for (int i = 0; names != NULL && i < 2; i++)
+		if (strcmp(fn, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Read a callgrind output file written with uncompressed names, whose
+ * region functions are NAMES.
+ */
 static int cg_parse(const char *path, const struct allocator *a,
-		    struct cg_result *r)
+		    const char *const *names, struct cg_result *r)
 {
 	static struct cg_pos p;
 	char line[4096];
@@ -190,6 +232,7 @@ static int cg_parse(const char *path, const struct allocator *a,
 	memset(r, 0, sizeof(*r));
 	memset(&p, 0, sizeof(p));
 	p.index = -1;
+	p.region = -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if ((v = value_of(line, "ob=")) != NULL) {
 			snprintf(p.object, sizeof(p.object), "%s", v);
@@ -199,7 +242,7 @@ static int cg_parse(const char *path, const struct allocator *a,
 			tidy_path(p.file);
 		} else if ((v = value_of(line, "fn=")) != NULL) {
 			snprintf(p.fn, sizeof(p.fn), "%s", v);
-			p.in_pair = strncmp(v, "pair_", 5) == 0;
+			p.region = region_of(names, v);
 			p.index = fn_index(r, p.file, p.fn,
 					   in_allocator(a, p.object, p.file));
 		} else if ((v = value_of(line, "summary: ")) != NULL) {
@@ -235,43 +278,69 @@ static struct allocator cg_allocator(const struct bench *b, int a)
 	return al;
 }
 
-/* Start job J: the pair loop (J->w < 0) or a workload. */
-static void job_start(struct bench *b, struct cg_job *j)
-{
-	const char *key = b->alloc[j->a].key;
-	struct allocator al = cg_allocator(b, j->a);
-	char outopt[PATH_MAX + 32], prog[PATH_MAX], arg1[32], arg2[32];
-	char *argv[14] = { "valgrind", "--tool=callgrind", outopt,
-			   "--compress-strings=no", "--compress-pos=no" };
-	char **env = spawn_env(&al);
-	int n = 5;
+/* The strings of a job's command line. */
+struct cg_args {
+	char str[5][PATH_MAX];
+	struct wl_argv wl;
+};
 
-	if (j->w < 0) {
-		snprintf(j->out, sizeof(j->out), "%s/cg-pair-%s-%zu.out",
-			 b->workdir, key, bench_sizes[j->s]);
-		snprintf(prog, sizeof(prog), "%s/pair", b->bindir);
-		snprintf(arg1, sizeof(arg1), "%zu", bench_sizes[j->s]);
-		snprintf(arg2, sizeof(arg2), "%ld", b->pair_iters);
-		argv[n++] = "--toggle-collect=pair_once";
-		argv[n++] = "--toggle-collect=pair_twice";
-	} else {
+/*
+ * The program and arguments of job J, in ARGV from index N (the options
+ * before it), its output file in J->out; returns the new N.  BUF holds
+ * the strings.
+ */
+static int job_args(const struct bench *b, struct cg_job *j, char **argv, int n,
+		    struct cg_args *buf)
+{
+	static const char *const
+		prog[] = { [CG_PAIR] = "pair", [CG_CONSOLIDATE] = "consolidate" };
+	const char *key = b->alloc[j->a].key;
+	char(*str)[PATH_MAX] = buf->str;
+
+	if (j->kind == CG_WORKLOAD) {
 		snprintf(j->out, sizeof(j->out), "%s/cg-%s-%s.out", b->workdir,
 			 b->work[j->w].name, key);
-		snprintf(prog, sizeof(prog), "%s/wl_%s", b->bindir,
-			 b->work[j->w].name);
-		snprintf(arg1, sizeof(arg1), "%s", IR_SCALE);
-		arg2[0] = '\0';
+		for (char *const *arg =
+			     workload_argv(b, j->w, IR_SCALE, &buf->wl);
+		     *arg != NULL; arg++)
+			argv[n++] = *arg;
+		return n;
 	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(str[i], PATH_MAX, "--toggle-collect=%s",
+			 region_fn[j->kind][i]);
+		argv[n++] = str[i];
+	}
+	snprintf(str[2], PATH_MAX, "%s/%s", b->bindir, prog[j->kind]);
+	snprintf(str[3], PATH_MAX, "%zu",
+		 j->kind == CG_PAIR ? bench_sizes[j->s] : (size_t)CONS_N);
+	snprintf(str[4], PATH_MAX, "%ld",
+		 j->kind == CG_PAIR ? b->pair_iters : b->cons_rounds);
+	snprintf(j->out, sizeof(j->out), "%s/cg-%s-%s-%s.out", b->workdir,
+		 prog[j->kind], key, str[3]);
+	argv[n++] = str[2];
+	argv[n++] = str[3];
+	argv[n++] = str[4];
+	if (j->kind == CG_PAIR)
+		argv[n++] = "-v";
+	return n;
+}
+
+/* Start job J under callgrind, with the allocator's environment. */
+static void job_start(struct bench *b, struct cg_job *j)
+{
+	static struct cg_args buf;
+	struct allocator al = cg_allocator(b, j->a);
+	char outopt[PATH_MAX + 32];
+	char *argv[16] = { "valgrind", "--tool=callgrind", outopt,
+			   "--compress-strings=no", "--compress-pos=no" };
+	char **env = spawn_env(&al);
+	int n = job_args(b, j, argv, 5, &buf);
+
+	argv[n] = NULL;
 	snprintf(j->log, sizeof(j->log), "%.*s.log", (int)(strlen(j->out) - 4),
 		 j->out);
 	snprintf(outopt, sizeof(outopt), "--callgrind-out-file=%s", j->out);
-	argv[n++] = prog;
-	argv[n++] = arg1;
-	if (arg2[0] != '\0')
-		argv[n++] = arg2;
-	if (j->w < 0)
-		argv[n++] = "-v";
-	argv[n] = NULL;
 	j->pid = env != NULL ? spawn_start(argv, env, j->log) : -1;
 	spawn_env_free(env);
 }
@@ -352,7 +421,8 @@ static void keep_pair(struct bench *b, const struct cg_job *j,
 {
 	struct fastpath *fp = &b->fast[j->a];
 
-	fp->per_pair[j->s] = (r->twice - r->once) / (double)b->pair_iters;
+	fp->per_pair[j->s] =
+		(r->region[1] - r->region[0]) / (double)b->pair_iters;
 	if (j->s != 0)
 		return;
 	qsort(r->fn, (size_t)r->nfn, sizeof(r->fn[0]), cmp_fn);
@@ -363,6 +433,36 @@ static void keep_pair(struct bench *b, const struct cg_job *j,
 		fp->hot[fp->nhot++].ir =
 			r->fn[i].ir / (3.0 * (double)b->pair_iters);
 	}
+}
+
+/*
+ * Keep the result of a consolidation job in b->fast, once its log says
+ * that it found the fast chunks its configuration leaves: CONS_N, less
+ * the CONS_CACHED that a cache takes.
+ */
+static bool keep_consolidate(struct bench *b, const struct cg_job *j,
+			     struct cg_result *r, const struct allocator *a)
+{
+	long want = CONS_N - (expects_tcache(a) ? CONS_CACHED : 0), got = -1;
+	struct fastpath *fp = &b->fast[j->a];
+	char line[512];
+	FILE *f = fopen(j->log, "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		sscanf(line, "consolidate: fastchunks=%ld", &got);
+	if (f != NULL)
+		fclose(f);
+	if (got != want) {
+		fprintf(stderr,
+			"bench: consolidation run of %s found %ld fast chunks, "
+			"not %ld (see %s)\n",
+			a->key, got, want, j->log);
+		return false;
+	}
+	fp->consolidate =
+		(r->region[1] - r->region[0]) / (double)b->cons_rounds;
+	fp->fastchunks = got;
+	return true;
 }
 
 /* Keep the result of a workload job in b->count. */
@@ -390,52 +490,72 @@ static void keep_workload(struct bench *b, const struct cg_job *j,
 /* The jobs of this invocation, in JOBS; returns how many. */
 static int jobs_plan(struct bench *b, struct cg_job *jobs)
 {
+	size_t ncounted = sizeof(counted) / sizeof(counted[0]);
 	int n = 0;
 
 	for (int a = 0; a < NALLOC; a++)
-		for (int s = 0; s < b->nsizes && b->alloc[a].available; s++)
-			jobs[n++] = (struct cg_job){ .a = a, .w = -1, .s = s };
-	for (size_t i = 0; b->counted && i < sizeof(counted) / sizeof(int); i++)
+		for (int s = 0; s < NSIZES && b->alloc[a].available; s++)
+			jobs[n++] = (struct cg_job){ .kind = CG_PAIR,
+						     .a = a,
+						     .s = s };
+	for (size_t i = 0; i < ncounted; i++)
+		jobs[n++] = (struct cg_job){ .kind = CG_CONSOLIDATE,
+					     .a = counted[i] };
+	for (size_t i = 0; b->counted && i < ncounted; i++)
 		for (int w = 0; w < b->nwork; w++)
-			jobs[n++] = (struct cg_job){ .a = counted[i], .w = w };
+			jobs[n++] = (struct cg_job){ .kind = CG_WORKLOAD,
+						     .a = counted[i],
+						     .w = w };
 	return n;
+}
+
+/* Read job J's output into B; false when it failed. */
+static bool job_keep(struct bench *b, const struct cg_job *j,
+		     struct cg_result *r)
+{
+	struct allocator al = cg_allocator(b, j->a);
+	const char *const *names = j->kind == CG_WORKLOAD ? NULL :
+							    region_fn[j->kind];
+
+	if (j->status != 0 || cg_parse(j->out, &al, names, r)) {
+		fprintf(stderr, "bench: callgrind run failed (see %s)\n",
+			j->log);
+		return false;
+	}
+	if (j->kind == CG_CONSOLIDATE)
+		return keep_consolidate(b, j, r, &al);
+	if (j->kind == CG_WORKLOAD) {
+		keep_workload(b, j, r);
+		return true;
+	}
+	if (!pair_config_ok(j, &al))
+		return false;
+	keep_pair(b, j, r);
+	return true;
 }
 
 /* Every callgrind measurement: fill b->fast and b->count. */
 void callgrind_measure(struct bench *b)
 {
-	static struct cg_job jobs[NALLOC * NSIZES + NALLOC * 16];
+	static struct cg_job jobs[NALLOC * (NSIZES + 1) + NALLOC * MAX_WORK];
 	static struct cg_result r;
 	int n;
 
-	b->nsizes = b->quick ? 1 : NSIZES;
 	b->pair_iters = b->quick ? 5000 : 20000;
+	b->cons_rounds = b->quick ? 50 : 200;
 	b->counted = !b->quick;
-	for (int a = 0; a < NALLOC; a++)
+	for (int a = 0; a < NALLOC; a++) {
 		for (int s = 0; s < NSIZES; s++)
 			b->fast[a].per_pair[s] = -1;
+		b->fast[a].consolidate = -1;
+	}
 	for (int w = 0; w < b->nwork; w++)
 		for (int a = 0; a < NALLOC; a++)
 			b->count[w][a].alloc = -1;
 	n = jobs_plan(b, jobs);
 	fprintf(stderr, "bench: %d callgrind runs\n", n);
 	jobs_run(b, jobs, n);
-	for (int i = 0; i < n; i++) {
-		struct cg_job *j = &jobs[i];
-
-		struct allocator al = cg_allocator(b, j->a);
-
-		if (j->status != 0 || cg_parse(j->out, &al, &r)) {
-			fprintf(stderr,
-				"bench: callgrind run failed (see %s)\n",
-				j->log);
+	for (int i = 0; i < n; i++)
+		if (!job_keep(b, &jobs[i], &r))
 			b->errors++;
-		} else if (j->w < 0 && !pair_config_ok(j, &al)) {
-			b->errors++;
-		} else if (j->w < 0) {
-			keep_pair(b, j, &r);
-		} else {
-			keep_workload(b, j, &r);
-		}
-	}
 }

@@ -5,8 +5,11 @@
  *	main.c       options, the allocator and workload tables, the runs
  *	spawn.c      one timed run of one program (posix_spawn + wait4)
  *	callgrind.c  instruction counts under callgrind: per malloc+free
- *	             pair, and per workload inside the allocator
- *	report.c     the console tables, docs/bench.md and the chart
+ *	             pair, per consolidation, and per workload inside the
+ *	             allocator
+ *	report.c     the console tables, the targets, docs/bench.md and
+ *	             the chart
+ *	report_cg.c  the instruction counts in the console and docs/bench.md
  *
  * Every figure the report prints is computed here from the runs of this
  * invocation; the only text carried over from an earlier docs/bench.md
@@ -18,6 +21,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define MAX_RUNS 15
 /*
@@ -28,8 +32,17 @@
  */
 #define BASELINE_PER_ROUND 3
 #define MAX_SAMPLES (MAX_RUNS * BASELINE_PER_ROUND)
-#define NSIZES 3
 #define MAX_HOT 8
+
+/* The sizes of bench_sizes[] (callgrind.c), by the path they measure. */
+enum pair_size {
+	PS_32,
+	PS_128,
+	PS_1024,
+	PS_4K,
+	PS_64K,
+	NSIZES
+};
 
 /* The allocators, in column order. */
 enum alloc_id {
@@ -67,10 +80,29 @@ struct allocator {
 	bool available;
 };
 
-/* A workload: its program is $(bindir)/wl_NAME. */
+/*
+ * A workload, one row of the tables.
+ * @name:    the row's name.
+ * @prog:    its program is $(bindir)/wl_PROG.
+ * @threads: the program's THREADS argument, after SCALE (0: none), so
+ *           that one program makes rows of several thread counts.
+ * @what:    what it does, for the report.
+ */
 struct workload {
 	const char *name;
+	const char *prog;
+	int threads;
 	const char *what;
+};
+
+#define MAX_WORK 16
+
+/* The command line of one run of a workload (workload_argv). */
+struct wl_argv {
+	char prog[PATH_MAX];
+	char scale[32];
+	char threads[16];
+	char *argv[4];
 };
 
 /*
@@ -111,6 +143,9 @@ struct hot_spot {
 	double ir;
 };
 
+/* The chunks that consolidate.c frees per round. */
+#define CONS_N 1000
+
 /* Workload instruction counts are measured at this scale. */
 #define IR_SCALE "0.02"
 #define IR_HOT 4
@@ -132,15 +167,19 @@ struct wl_count {
 
 /*
  * The callgrind measurement of one allocator.
- * @per_pair: instructions inside malloc and free per pair, per size of
- *            bench_sizes[] (negative: not measured or failed).
- * @hot:      for the first size, the functions with the most self
- *            instructions per pair, most first; @nhot of them.
+ * @per_pair:    instructions inside malloc and free per pair, per size of
+ *               bench_sizes[] (negative: not measured or failed).
+ * @hot:         for the first size, the functions with the most self
+ *               instructions per pair, most first; @nhot of them.
+ * @consolidate: instructions of one consolidation of @fastchunks fast-bin
+ *               chunks (negative: not measured or failed).
  */
 struct fastpath {
 	double per_pair[NSIZES];
 	struct hot_spot hot[MAX_HOT];
 	int nhot;
+	double consolidate;
+	long fastchunks;
 };
 
 /* Everything one invocation knows. */
@@ -163,14 +202,14 @@ struct bench {
 	const struct workload *work;
 	int nwork;
 	/* results */
-	struct cell cell[16][NALLOC];
+	struct cell cell[MAX_WORK][NALLOC];
 	struct cell baseline[NALLOC];
-	char checksum[16][64];
+	char checksum[MAX_WORK][64];
 	struct fastpath fast[NALLOC];
-	struct wl_count count[16][NALLOC];
+	struct wl_count count[MAX_WORK][NALLOC];
 	bool counted;
-	int nsizes;
 	long pair_iters;
+	long cons_rounds;
 	int errors;
 	double elapsed_s;
 	char started[64];
@@ -179,6 +218,10 @@ struct bench {
 };
 
 extern const size_t bench_sizes[NSIZES];
+
+/* main.c */
+char *const *workload_argv(const struct bench *b, int w, const char *scale,
+			   struct wl_argv *v);
 
 /* spawn.c */
 int spawn_timed(const char *launcher, char *const argv[],
@@ -199,5 +242,9 @@ double geomean_ratio(const struct bench *b, int a, int base);
 void report_console(const struct bench *b);
 int report_markdown(const struct bench *b);
 int report_chart(const struct bench *b);
+
+/* report_cg.c */
+void report_cg_console(const struct bench *b);
+void report_cg_markdown(FILE *f, const struct bench *b);
 
 #endif /* PTM_BENCH_DRIVER_H */

@@ -15,8 +15,8 @@
  * --cg-lib names the build of libptmalloc.so that the callgrind runs
  * preload instead of --lib (one built with -DPTM_NO_VALGRIND, whose
  * memcheck annotations stay off under valgrind as they are natively).
- * --quick (BENCH_QUICK=1) is a smoke run: scale 0.1, three rounds, one
- * callgrind size.  The exit status is non-zero when any run failed or
+ * --quick (BENCH_QUICK=1) is a smoke run: scale 0.1, three rounds, the
+ * per-call counts from fewer calls, no per-workload counts.  The exit status is non-zero when any run failed or
  * printed a checksum different from the other allocators'.
  */
 #include <getopt.h>
@@ -30,26 +30,45 @@
 #include "driver.h"
 
 static const struct workload workloads[] = {
-	{ "churn", "small-object churn (cfrac/espresso-like): temporaries "
-		   "and results of 16 B to 1 KiB around a pool of 4096" },
-	{ "simple", "glibc bench-malloc-simple: batches of 25..1600 blocks "
-		    "of 16..4096 B, allocated then freed, main and thread "
-		    "arena" },
-	{ "thread", "glibc bench-malloc-thread: 4 threads, working sets of "
-		    "1024 blocks of 4 B..32 KiB replaced at random" },
-	{ "larson", "larson-like server: 4 chains of 16 thread generations "
-		    "handing on arrays of 2000 blocks (cross-thread frees)" },
-	{ "xmalloc", "producer/consumer (xmalloc-like): 2 producers, one "
-		     "consumer frees every block" },
-	{ "cscratch", "false sharing (cache-scratch): 2 threads free a "
-		      "neighbour's 8 B object, then allocate and write" },
-	{ "realloc", "realloc growth: 32 buffers grown to 64 B..1 MiB "
-		     "between small allocations" },
-	{ "large", "16 blocks of 32 KiB..1 MiB replaced at random, around "
-		   "the mmap threshold, one write per page" },
-	{ "frag", "fragmentation/RSS: fill with small objects, free 7 in 8, "
-		  "fill the holes with medium ones, free all" },
+	{ "churn", "churn", 0,
+	  "small-object churn (cfrac/espresso-like): temporaries and results "
+	  "of 16 B to 1 KiB around a pool of 4096" },
+	{ "simple", "simple", 0,
+	  "glibc bench-malloc-simple: batches of 25..1600 blocks of "
+	  "16..4096 B, allocated then freed, main and thread arena" },
+	{ "thread", "thread", 0,
+	  "glibc bench-malloc-thread: 4 threads, working sets of 1024 blocks "
+	  "of 4 B..32 KiB replaced at random" },
+	{ "larson-2", "larson", 2,
+	  "larson-like server: 2 chains of 16 thread generations handing on "
+	  "arrays of 2000 blocks (cross-thread frees)" },
+	{ "larson-4", "larson", 4, "the same with 4 chains" },
+	{ "larson-8", "larson", 8, "the same with 8 chains" },
+	{ "mstress-2", "mstress", 2,
+	  "mstress-like: 10 rounds of 2 threads allocating zeroed blocks of "
+	  "8 B..50 KiB, freeing 2 in 3, passing 1 in 4 to other threads and "
+	  "rounds through a shared array" },
+	{ "mstress-4", "mstress", 4, "the same with 4 threads a round" },
+	{ "mstress-8", "mstress", 8, "the same with 8 threads a round" },
+	{ "xmalloc", "xmalloc", 0,
+	  "producer/consumer (xmalloc-like): 2 producers, one consumer frees "
+	  "every block" },
+	{ "cscratch", "cscratch", 0,
+	  "false sharing (cache-scratch): 2 threads free a neighbour's 8 B "
+	  "object, then allocate and write" },
+	{ "realloc", "realloc", 0,
+	  "realloc growth: 32 buffers grown to 64 B..1 MiB between small "
+	  "allocations" },
+	{ "large", "large", 0,
+	  "16 blocks of 32 KiB..1 MiB replaced at random, around the mmap "
+	  "threshold, one write per page" },
+	{ "frag", "frag", 0,
+	  "fragmentation/RSS: fill with small objects, free 7 in 8, fill the "
+	  "holes with medium ones, free all" },
 };
+
+_Static_assert(sizeof(workloads) / sizeof(workloads[0]) <= MAX_WORK,
+	       "more workloads than MAX_WORK");
 
 /* The allocator columns; see struct allocator. */
 static const struct allocator allocators[NALLOC] = {
@@ -231,18 +250,38 @@ static void run_baseline(struct bench *b, int a)
 	}
 }
 
+/*
+ * The command line of workload W at SCALE, built in V: its program, SCALE
+ * and its thread count if it has one.
+ */
+char *const *workload_argv(const struct bench *b, int w, const char *scale,
+			   struct wl_argv *v)
+{
+	const struct workload *wl = &b->work[w];
+	int n = 0;
+
+	snprintf(v->prog, sizeof(v->prog), "%s/wl_%s", b->bindir, wl->prog);
+	snprintf(v->scale, sizeof(v->scale), "%s", scale);
+	snprintf(v->threads, sizeof(v->threads), "%d", wl->threads);
+	v->argv[n++] = v->prog;
+	v->argv[n++] = v->scale;
+	if (wl->threads > 0)
+		v->argv[n++] = v->threads;
+	v->argv[n] = NULL;
+	return v->argv;
+}
+
 /* One run of workload W on allocator A, recorded in its cell. */
 static void run_one(struct bench *b, int w, int a)
 {
 	struct cell *c = &b->cell[w][a];
-	char prog[PATH_MAX], scale[32], out[256];
-	char *argv[] = { prog, scale, NULL };
+	char scale[32], out[256];
+	struct wl_argv v;
 	struct sample m;
 
-	snprintf(prog, sizeof(prog), "%s/wl_%s", b->bindir, b->work[w].name);
 	snprintf(scale, sizeof(scale), "%g", b->scale);
-	if (spawn_timed(b->launcher, argv, &b->alloc[a], out, sizeof(out),
-			&m)) {
+	if (spawn_timed(b->launcher, workload_argv(b, w, scale, &v),
+			&b->alloc[a], out, sizeof(out), &m)) {
 		c->failed++;
 		return;
 	}
