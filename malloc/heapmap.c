@@ -37,6 +37,7 @@
 
 #include "../arena/arena.h"
 #include "heapmap.h"
+#include "fastbins.h"
 #include "internal.h"
 #include "os.h"
 #include "ptmalloc.h"

@@ -208,8 +208,7 @@ static void fill_row(struct exp_row *r, const struct exp_figure *f)
 	format_figure(r->want, sizeof(r->want), f, f->want);
 	r->ok = measure(f, r->got, sizeof(r->got));
 	if (f->erratum != 0)
-		snprintf(r->note, sizeof(r->note), "  erratum %d%s",
-			 f->erratum,
+		snprintf(r->note, sizeof(r->note), "  erratum %d%s", f->erratum,
 			 f->doc != f->want ? "" :
 					     " (in the text, not this figure)");
 }
