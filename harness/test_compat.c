@@ -164,6 +164,30 @@ Test(compat, lmcheck_block)
 	}
 }
 
+/*
+ * The three aligned entry points under mcheck, at alignment 8 (which
+ * memalign serves as a plain malloc, whose hook must not add a second
+ * header), 64 and 4096, of 0 and 10 bytes: each of the 18 blocks is
+ * aligned, passes mprobe, has the size asked for, and frees cleanly, as
+ * on glibc (its tst-memalign-mcheck and tst-posix_memalign-mcheck).
+ */
+Test(compat, lmcheck_aligned)
+{
+	for (int cache = 0; cache < 2; cache++) {
+		struct dr_result glibc, ours;
+
+		same_as_glibc_debug(cache, "compat_mcheck", "aligned", &glibc,
+				    &ours);
+		dr_assert_ok(&ours, "compat_mcheck aligned on the drop-in");
+		cr_expect(eq(str, ours.out, glibc.out));
+		cr_expect(eq(i64, dr_key(&ours, "aligned"), 18));
+		cr_expect(eq(i64, dr_key(&ours, "probed"), 18));
+		cr_expect(eq(i64, dr_key(&ours, "usable"), 18));
+		dr_free(&glibc);
+		dr_free(&ours);
+	}
+}
+
 /* @mode aborts on both with exactly @msg[cache] on standard error. */
 static void expect_mcheck_abort(const char *mode, const char *const msg[2])
 {

@@ -297,7 +297,11 @@ out:
 	return ret;
 }
 
-/* The memalign hook: the header goes right before the aligned bytes. */
+/*
+ * The memalign hook: the header goes right before the aligned bytes.
+ * Every hook is put back meanwhile, not only this one: a small alignment
+ * makes memalign a plain malloc, whose hook would add a second header.
+ */
 static void *mc_memalign(size_t alignment, size_t size, const void *caller)
 {
 	size_t slop = (sizeof(struct mcheck_hdr) + alignment - 1) & -alignment;
@@ -309,11 +313,11 @@ static void *mc_memalign(size_t alignment, size_t size, const void *caller)
 		check_all_locked();
 	if (too_big(size, slop))
 		goto out;
-	HOOK_STORE(ptm_memalign_hook, mc.old_memalign);
+	restore_hooks();
 	block = mc.old_memalign != NULL ?
 			mc.old_memalign(alignment, slop + size + 1, caller) :
 			ptm_memalign(alignment, slop + size + 1);
-	HOOK_STORE(ptm_memalign_hook, mc_memalign);
+	install_hooks();
 	if (block != NULL)
 		ret = seal_block((struct mcheck_hdr *)(block + slop) - 1, block,
 				 size, 0);
