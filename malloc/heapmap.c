@@ -258,7 +258,7 @@ static void hm_listed(struct hm_lists *l, const struct malloc_chunk *p,
 static void hm_fast_lists(struct hm_lists *l)
 {
 	for (unsigned int i = 0; i < NFASTBINS && i < HM_NFAST; i++) {
-		struct malloc_chunk *p = *fastbin(l->av, i);
+		struct malloc_chunk *p = fastbin_head(fastbin(l->av, i));
 
 		for (size_t k = 0;
 		     p != NULL && !misaligned_chunk(p) && k < l->limit;
