@@ -100,8 +100,7 @@ int main(int argc, char **argv)
 
 	if (strcmp(mode, "ok") == 0) {
 		printf("probe %d\nusable %zu\nguard %d\nlate %d\n", mprobe(p),
-		       malloc_usable_size(p), *past_end(p),
-		       mcheck(NULL));
+		       malloc_usable_size(p), *past_end(p), mcheck(NULL));
 	} else if (strcmp(mode, "tail") == 0) {
 		clobber_tail(p);
 	} else if (strcmp(mode, "twice") == 0) {
