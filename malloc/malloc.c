@@ -214,24 +214,61 @@ static pt_always_inline void free_heap_chunk_uncached(struct malloc_chunk *p,
 }
 
 /*
+ * free() of the heap or mapped chunk @p (size word @head) once malloc is
+ * initialised, by a thread without a cache or of a mapped chunk.
+ */
+static pt_always_inline void free_chunk_uncommon(struct malloc_chunk *p,
+						 size_t head)
+{
+	if (unlikely(head & IS_MMAPPED))
+		free_mmapped(p);
+	else if (likely(!mp_.tcache_enabled))
+		free_heap_chunk_uncached(p, head);
+	else
+		free_without_tcache(p);
+}
+
+/*
+ * free() of @mem before any other call (of a pointer from elsewhere), or
+ * during the initialisation: initialise first, since the checks read the
+ * main arena and MALLOC_CHECK_ may install a hook, which then gets the
+ * call.  The initialisation is not tested again: a free that an
+ * initialisation hook makes (mcheck's) comes here while it runs.  errno
+ * is kept.
+ */
+static pt_noinline void free_before_init(void *mem, const void *caller)
+{
+	int saved_errno = errno;
+	void (*hook)(void *, const void *);
+
+	ptmalloc_init();
+	errno = saved_errno;
+	hook = HOOK_LOAD(ptm_free_hook);
+	if (hook != NULL)
+		hook(mem, caller);
+	else
+		free_chunk_uncommon(mem2chunk(mem),
+				    load_size_word(mem2chunk(mem)));
+}
+
+/*
  * free() of the non-NULL @mem.  Only the paths into the system save
  * errno (free preserves it, as in glibc 2.33 and later); the common
  * ones make no call but a final jump.  The thread's cache is looked up
- * once: a thread that has one takes the inline path.
+ * once: a thread that has one (so initialised) takes the inline path
+ * with no other test; the rest first make sure of the initialisation.
  */
 static pt_always_inline void free_chunk(void *mem)
 {
 	struct malloc_chunk *p = mem2chunk(mem);
 	size_t head = load_size_word(p);
 
-	if (unlikely(head & IS_MMAPPED))
-		free_mmapped(p);
-	else if (likely(tcache != NULL))
+	if (likely(tcache != NULL) && likely(!(head & IS_MMAPPED)))
 		free_heap_chunk(p, head);
-	else if (likely(!mp_.tcache_enabled))
-		free_heap_chunk_uncached(p, head);
+	else if (unlikely(!malloc_initialized()))
+		free_before_init(mem, __builtin_return_address(0));
 	else
-		free_without_tcache(p);
+		free_chunk_uncommon(p, head);
 	debug_check_after_op();
 }
 
@@ -248,19 +285,15 @@ static pt_noinline void free_tracked(void *mem)
 
 /*
  * free(): give @mem back (NULL: nothing to do).  A free before any
- * other call (of a pointer from elsewhere) initialises first: the
- * checks read the main arena, and MALLOC_CHECK_ may install a hook.
- * Never inlined, nor split into parts, into free_unhooked(): valgrind's
+ * other call initialises first (free_before_init()), off the path of a
+ * thread with a cache.  Never inlined, nor split into parts, into free_unhooked(): valgrind's
  * reports must show the request this frame issues as ptm_free called by
  * the program.
  */
 pt_noinline void ptm_free(void *mem)
 {
-	void (*hook)(void *, const void *);
+	void (*hook)(void *, const void *) = HOOK_LOAD(ptm_free_hook);
 
-	if (unlikely(!malloc_initialized()) && mem != NULL)
-		ptmalloc_init();
-	hook = HOOK_LOAD(ptm_free_hook);
 	if (unlikely(hook != NULL)) {
 		hook(mem, __builtin_return_address(0));
 		return;
