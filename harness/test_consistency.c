@@ -24,12 +24,15 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -352,6 +355,84 @@ Test(consistency, clean_with_threads_and_arenas)
 			  i);
 	}
 	expect_clean("four threads");
+}
+
+/*
+ * A free that lands in a fast bin after another thread lowered max_fast
+ * below its size (found by make fuzz, harness threads).  free() reads
+ * max_fast, then the next chunk's size word, then pushes without the
+ * arena lock; a mallopt(M_MXFAST) between the read and the push empties
+ * the bins and lowers the limit first, so that the push leaves a chunk
+ * larger than max_fast in the main arena's bin, as in glibc.  The chunk
+ * is harmless: no malloc takes it from there, and the next consolidation
+ * merges it.  The window is made deterministic: the next chunk's page
+ * is inaccessible, so the freeing thread stops in its SIGSEGV handler
+ * exactly there until the main thread has lowered max_fast.
+ */
+static sem_t window_open, window_close;
+static char *window_page;
+
+/* The freeing thread's fault on the next chunk: wait for mallopt. */
+static void window_fault(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig;
+	(void)ctx;
+	if ((char *)si->si_addr < window_page ||
+	    (char *)si->si_addr >= window_page + 4096)
+		abort();
+	sem_post(&window_open);
+	while (sem_wait(&window_close) != 0)
+		;
+}
+
+/* The freeing thread. */
+static void *free_in_window(void *p)
+{
+	ptm_free(p);
+	return NULL;
+}
+
+Test(consistency, fast_chunk_pushed_past_a_lowered_max_fast)
+{
+	struct sigaction sa = { .sa_sigaction = window_fault,
+				.sa_flags = SA_SIGINFO };
+	struct sigaction old;
+	char *filler, *p, *guard;
+	pthread_t t;
+
+	fresh_sim_heap();
+	/* 4080 + 48: p's header ends page 0, its next chunk is on page 1. */
+	filler = ptm_malloc(4064);
+	p = ptm_malloc(40);
+	guard = ptm_malloc(40);
+	cr_assert(eq(ptr, filler, heap_start() + 16));
+	cr_assert(eq(ptr, p, heap_start() + 4096));
+	cr_assert(eq(ptr, guard, p + 48));
+	window_page = heap_start() + 4096;
+	cr_assert(eq(int, sem_init(&window_open, 0, 0), 0));
+	cr_assert(eq(int, sem_init(&window_close, 0, 0), 0));
+	cr_assert(eq(int, sigaction(SIGSEGV, &sa, &old), 0));
+	cr_assert(eq(int, mprotect(window_page, 4096, PROT_NONE), 0));
+
+	cr_assert(eq(int, pthread_create(&t, NULL, free_in_window, p), 0));
+	cr_assert(eq(int, sem_wait(&window_open), 0));
+	cr_assert(eq(int, ptm_mallopt(M_MXFAST, 0), 1));
+	cr_assert(eq(int, mprotect(window_page, 4096, PROT_READ | PROT_WRITE),
+		     0));
+	cr_assert(eq(int, sem_post(&window_close), 0));
+	cr_assert(eq(int, pthread_join(t, NULL), 0));
+	cr_assert(eq(int, sigaction(SIGSEGV, &old, NULL), 0));
+
+	/* In the 48-byte bin, above max_fast (16): not an inconsistency. */
+	cr_expect(eq(int, ptm_mallinfo().fsmblks, 48));
+	expect_clean("a push past a lowered max_fast");
+	/* No malloc takes it: a 40-byte request is now served by top. */
+	cr_expect(eq(ptr, ptm_malloc(40), guard + 48));
+	/* malloc_trim consolidates: it becomes a free 48-byte chunk. */
+	ptm_malloc_trim(0);
+	cr_expect(eq(int, ptm_mallinfo().fsmblks, 0));
+	cr_expect(eq(int, ptm_mallinfo().ordblks, 2));
+	expect_clean("the consolidation");
 }
 
 /*

@@ -32,8 +32,10 @@
  *      A pair of fenceposts (the mark glibc leaves before a foreign
  *      sbrk's gap) ends it early.
  *   3. the fast bins: every entry a plausible address holding a chunk
- *      of that bin's size, in use, no larger than max_fast (main arena:
- *      mallopt empties the bins before lowering it), no cycle, and
+ *      of that bin's size, in use, no larger than max_fast (main arena
+ *      of a single-threaded process: mallopt empties the bins before
+ *      lowering it, but a free in another thread that read the old
+ *      limit may push after that), no cycle, and
  *      have_fastchunks set when any bin holds a chunk.
  *   4. the bins: consistent circular doubly linked lists (fd->bk is
  *      self), every chunk free and of its bin's size class, large bins
@@ -368,7 +370,7 @@ static void check_fast_chunk(struct heap_check *c, struct malloc_chunk *p,
 			  idx, fastbin_index(size));
 		return;
 	}
-	if (c->av == &main_arena && size > get_max_fast())
+	if (c->av == &main_arena && single_threaded() && size > get_max_fast())
 		bad_chunk(c, p, "fast bin chunk is larger than max_fast 0x%lx",
 			  (unsigned long)get_max_fast());
 	if ((p->size & (IS_MMAPPED | NON_MAIN_ARENA)) != arena_bit(c->av))
