@@ -125,3 +125,55 @@ Test(fork_handlers, child_reuses_the_arena_of_a_vanished_thread)
 	ptm_free(main_block);
 	cr_expect(eq(int, ptm_debug_check_heap(), 0));
 }
+
+/*
+ * The child of a fork by a thread that never allocated, while another
+ * holds the main arena: the forking thread has no arena, so the child
+ * handler puts every arena, the main one included, on the free list,
+ * and the child's first allocation takes the main arena from it (no
+ * NON_MAIN_ARENA bit), where it can free the vanished thread's block.
+ */
+Test(fork_handlers, child_of_a_thread_without_an_arena)
+{
+	struct child_seen s = { 0 };
+	pthread_t t;
+	int fds[2], status;
+	pid_t pid;
+
+	cr_assert(eq(int, sem_init(&allocated, 0, 0), 0));
+	cr_assert(eq(int, sem_init(&release, 0, 0), 0));
+	cr_assert(eq(int, pthread_create(&t, NULL, hold_arena, NULL), 0));
+	sem_wait(&allocated);
+	cr_assert(ne(ptr, thread_block, NULL));
+	cr_assert(eq(u64, ((size_t *)thread_block)[-1] & 4, 0),
+		  "the first thread to allocate has the main arena");
+	cr_assert(eq(int, pipe(fds), 0));
+	pid = fork();
+	cr_assert(ge(int, pid, 0));
+	if (pid == 0) {
+		void *p = ptm_malloc(200);
+		ssize_t n;
+
+		close(fds[0]);
+		s.main_block = (uintptr_t)p;
+		s.thread_block = p == NULL ? 1 : ((size_t *)p)[-1] & 4;
+		ptm_free(thread_block);
+		ptm_free(p);
+		s.check = ptm_debug_check_heap();
+		n = write(fds[1], &s, sizeof(s));
+		FORK_GCOV_DUMP();
+		_exit(n == (ssize_t)sizeof(s) ? 0 : 1);
+	}
+	close(fds[1]);
+	cr_assert(eq(sz, (size_t)read(fds[0], &s, sizeof(s)), sizeof(s)));
+	close(fds[0]);
+	cr_assert(eq(int, waitpid(pid, &status, 0), pid));
+	cr_assert(eq(int, status, 0), "child status %#x", status);
+	cr_expect(ne(u64, s.main_block, 0));
+	cr_expect(eq(u64, s.thread_block, 0), "the child's block is not main");
+	cr_expect(eq(int, s.check, 0));
+	sem_post(&release);
+	cr_assert(eq(int, pthread_join(t, NULL), 0));
+	ptm_free(thread_block);
+	cr_expect(eq(int, ptm_debug_check_heap(), 0));
+}

@@ -480,6 +480,129 @@ Test(heapmap, dropin_maps_at_trim_stats_and_exit)
 	dr_free(&r);
 }
 
+/*
+ * The same variables read by a program linked with the archive: set
+ * before the allocator's first call, which reads them.  @dir is made;
+ * the pattern is @dir, '/' and @name.
+ */
+static void env_map_setup(char *dir, const char *name, const char *at)
+{
+	char pattern[PATH_MAX];
+
+	cr_assert(ne(ptr, mkdtemp(dir), NULL));
+	snprintf(pattern, sizeof(pattern), "%s/%s", dir, name);
+	cr_assert(eq(int, setenv("MALLOC_HEAPMAP_", pattern, 1), 0));
+	if (at != NULL)
+		cr_assert(eq(int, setenv("MALLOC_HEAPMAP_AT_", at, 1), 0));
+	fresh_sim_heap();
+}
+
+/* malloc_stats() with its report sent to /dev/null. */
+static void quiet_malloc_stats(void)
+{
+	int null = open("/dev/null", O_WRONLY);
+	int saved = dup(2);
+
+	cr_assert(ge(int, null, 0));
+	cr_assert(ge(int, saved, 0));
+	fflush(stderr);
+	cr_assert(ge(int, dup2(null, 2), 0));
+	ptm_malloc_stats();
+	cr_assert(ge(int, dup2(saved, 2), 0));
+	close(saved);
+	close(null);
+}
+
+/*
+ * Five 16-byte blocks, the third freed and sorted into small bin 2 by a
+ * 4096-byte request, then malloc_trim(0) and malloc_stats(): with "at"
+ * naming both (and an unknown word, ignored), two text maps, numbered 0
+ * and 1, each showing the freed chunk at +0x40; no exit map is asked
+ * for, so they are the only files.
+ */
+Test(heapmap, archive_maps_from_the_environment)
+{
+	char dir[] = "/tmp/ptm-heapmap-XXXXXX";
+	char names[2][64];
+	const char *list[2] = { names[0], names[1] };
+	char *p[5];
+
+	env_map_setup(dir, "m.%p.%n.txt", "stats,never,trim");
+	for (int i = 0; i < 5; i++)
+		p[i] = ptm_malloc(16);
+	ptm_free(p[2]);
+	cr_assert(ne(ptr, ptm_malloc(4096), NULL));
+	cr_assert(eq(int, ptm_malloc_trim(0), 1));
+	quiet_malloc_stats();
+	for (int i = 0; i < 2; i++) {
+		char *map;
+
+		snprintf(names[i], sizeof(names[i]), "m.%ld.%d.txt",
+			 (long)getpid(), i);
+		map = dir_file(dir, names[i]);
+		cr_assert(ne(ptr, map, NULL), "no %s", names[i]);
+		cr_assert(eq(int,
+			     strncmp(map, "ptmalloc heap map: 1 arena,", 27),
+			     0));
+		cr_assert(eq(ptr, p[2], heap_start() + 0x40 + 16));
+		assert_freed_line(map, (unsigned long)p[2]);
+		free(map);
+	}
+	dir_remove(dir, list, 2);
+}
+
+/* "%%" is a '%', and a name ending in ".svg" gets the SVG map. */
+Test(heapmap, archive_svg_map_with_a_percent_sign)
+{
+	char dir[] = "/tmp/ptm-heapmap-XXXXXX";
+	const char *list[1] = { "%m.0.svg" };
+	char *svg;
+
+	env_map_setup(dir, "%%m.%n.svg", "trim");
+	cr_assert(ne(ptr, ptm_malloc(100), NULL));
+	ptm_malloc_trim(0);
+	svg = dir_file(dir, list[0]);
+	cr_assert(ne(ptr, svg, NULL), "no %s", list[0]);
+	cr_assert(eq(int, strncmp(svg, "<svg xmlns=", 11), 0));
+	cr_assert(eq(sz, count_of(svg, "</svg>\n"), 1));
+	free(svg);
+	dir_remove(dir, list, 1);
+}
+
+/*
+ * A name that does not fit the map's path (200 process ids) and a
+ * pattern too long to keep (600 bytes) write nothing; neither changes
+ * errno or what malloc_trim returns.
+ */
+Test(heapmap, archive_map_names_too_long_write_nothing)
+{
+	char dir[] = "/tmp/ptm-heapmap-XXXXXX";
+	char name[401];
+
+	for (int i = 0; i < 200; i++)
+		memcpy(name + 2 * i, "%p", 2);
+	name[400] = '\0';
+	env_map_setup(dir, name, "trim");
+	cr_assert(ne(ptr, ptm_malloc(100), NULL));
+	errno = 1234;
+	ptm_malloc_trim(0);
+	cr_assert(eq(int, errno, 1234));
+	dir_remove(dir, NULL, 0);
+}
+
+Test(heapmap, archive_pattern_too_long_is_ignored)
+{
+	char dir[] = "/tmp/ptm-heapmap-XXXXXX";
+	char name[601];
+
+	memset(name, 'm', 600);
+	name[600] = '\0';
+	env_map_setup(dir, name, "trim");
+	cr_assert(ne(ptr, ptm_malloc(100), NULL));
+	ptm_malloc_trim(0);
+	dir_remove(dir, NULL, 0);
+}
+
 Test(heapmap, dropin_svg_map_at_exit_only_by_default)
 {
 	char dir[] = "/tmp/ptm-heapmap-XXXXXX";

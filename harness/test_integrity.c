@@ -460,6 +460,44 @@ Test(integrity, realloc_invalid_next_size_action1_returns_null)
 	}
 }
 
+/*
+ * The other half of each realloc size check: an old size of 8 (no
+ * larger than a chunk header, yet one that passes realloc's pointer
+ * test), and a next chunk claiming more than the arena's memory.
+ */
+static void realloc_old_size_header(int action)
+{
+	void *p;
+
+	death_setup(action);
+	p = xmalloc(200);
+	W(p, -1) = 0x8 | 1;
+	death_note((uintptr_t)p);
+	ptm_realloc(p, 300);
+}
+
+Test(integrity, realloc_invalid_old_size_of_a_header)
+{
+	check(realloc_old_size_header, 3, "realloc(): invalid old size");
+}
+
+static void realloc_next_size_huge(int action)
+{
+	void *p, *g;
+
+	death_setup(action);
+	p = xmalloc(200);
+	g = xmalloc(100);
+	W(g, -1) = (1UL << 40) | 1;
+	death_note((uintptr_t)p);
+	ptm_realloc(p, 300);
+}
+
+Test(integrity, realloc_invalid_next_size_beyond_the_arena)
+{
+	check(realloc_next_size_huge, 3, "realloc(): invalid next size");
+}
+
 /* ---- mapped chunks ----------------------------------------------------- */
 
 static void mapped_bad(int action, bool use_realloc)
