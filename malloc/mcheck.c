@@ -39,7 +39,6 @@
  */
 #include <errno.h>
 #include <mcheck.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -91,7 +90,7 @@ struct mcheck_hdr {
  */
 static struct mcheck_state {
 	struct ptm_mutex lock;
-	pthread_t owner;
+	uintptr_t owner;
 	unsigned int depth;
 	bool used;
 	bool pedantic;
@@ -109,9 +108,9 @@ static struct mcheck_state {
  */
 static void mc_enter(void)
 {
-	pthread_t self = pthread_self();
+	uintptr_t self = os_thread_self();
 
-	if (pthread_equal(__atomic_load_n(&mc.owner, __ATOMIC_RELAXED), self)) {
+	if (__atomic_load_n(&mc.owner, __ATOMIC_RELAXED) == self) {
 		mc.depth++;
 		return;
 	}
@@ -125,7 +124,7 @@ static void mc_leave(void)
 {
 	if (--mc.depth > 0)
 		return;
-	__atomic_store_n(&mc.owner, (pthread_t)0, __ATOMIC_RELAXED);
+	__atomic_store_n(&mc.owner, 0, __ATOMIC_RELAXED);
 	lock_release(&mc.lock);
 }
 
@@ -414,7 +413,7 @@ static void mc_fork_parent(void)
 /* The child's other threads are gone: the lock is free again. */
 static void mc_fork_child(void)
 {
-	mc.owner = (pthread_t)0;
+	mc.owner = 0;
 	mc.depth = 0;
 	lock_init(&mc.lock);
 }
@@ -431,7 +430,7 @@ static void mc_install(void)
 	/* Keep the compiler from pairing the two calls away. */
 	__asm__ volatile("" : "+r"(p));
 	ptm_free(p);
-	pthread_atfork(mc_fork_prepare, mc_fork_parent, mc_fork_child);
+	os_atfork(mc_fork_prepare, mc_fork_parent, mc_fork_child);
 	mc_enter();
 	mc.old_free = HOOK_LOAD(ptm_free_hook);
 	mc.old_malloc = HOOK_LOAD(ptm_malloc_hook);
