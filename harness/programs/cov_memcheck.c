@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * cov_memcheck: what memcheck must see of blocks that realloc moves or
- * resizes (harness/test_coverage_memcheck.c).
+ * resizes (harness/test_memcheck_realloc.c).
  *
  *	valgrind --leak-check=full cov_memcheck
  *
