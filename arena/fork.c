@@ -20,6 +20,7 @@
  * a lock its own thread holds.  The prepare handler's decision is kept
  * (per thread) for the parent and child handlers of the same fork().
  */
+#include <pthread.h>
 
 #include "arena.h"
 #include "os.h"
@@ -67,5 +68,5 @@ static void fork_unlock_child(void)
 /* Register the fork handlers (once, from arena_init()). */
 void arena_fork_init(void)
 {
-	os_atfork(fork_lock_parent, fork_unlock_parent, fork_unlock_child);
+	pthread_atfork(fork_lock_parent, fork_unlock_parent, fork_unlock_child);
 }

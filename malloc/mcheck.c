@@ -39,6 +39,7 @@
  */
 #include <errno.h>
 #include <mcheck.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -90,7 +91,7 @@ struct mcheck_hdr {
  */
 static struct mcheck_state {
 	struct ptm_mutex lock;
-	uintptr_t owner;
+	pthread_t owner;
 	unsigned int depth;
 	bool used;
 	bool pedantic;
@@ -108,9 +109,9 @@ static struct mcheck_state {
  */
 static void mc_enter(void)
 {
-	uintptr_t self = os_thread_self();
+	pthread_t self = pthread_self();
 
-	if (__atomic_load_n(&mc.owner, __ATOMIC_RELAXED) == self) {
+	if (pthread_equal(__atomic_load_n(&mc.owner, __ATOMIC_RELAXED), self)) {
 		mc.depth++;
 		return;
 	}
@@ -124,7 +125,7 @@ static void mc_leave(void)
 {
 	if (--mc.depth > 0)
 		return;
-	__atomic_store_n(&mc.owner, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&mc.owner, (pthread_t)0, __ATOMIC_RELAXED);
 	lock_release(&mc.lock);
 }
 
@@ -413,7 +414,7 @@ static void mc_fork_parent(void)
 /* The child's other threads are gone: the lock is free again. */
 static void mc_fork_child(void)
 {
-	mc.owner = 0;
+	mc.owner = (pthread_t)0;
 	mc.depth = 0;
 	lock_init(&mc.lock);
 }
@@ -430,7 +431,7 @@ static void mc_install(void)
 	/* Keep the compiler from pairing the two calls away. */
 	__asm__ volatile("" : "+r"(p));
 	ptm_free(p);
-	os_atfork(mc_fork_prepare, mc_fork_parent, mc_fork_child);
+	pthread_atfork(mc_fork_prepare, mc_fork_parent, mc_fork_child);
 	mc_enter();
 	mc.old_free = HOOK_LOAD(ptm_free_hook);
 	mc.old_malloc = HOOK_LOAD(ptm_malloc_hook);

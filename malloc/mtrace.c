@@ -39,9 +39,13 @@
  * goes untraced.  dladdr() runs before the lock is taken, as in glibc,
  * since it takes the dynamic loader's lock.
  */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "os.h"
@@ -133,7 +137,7 @@ static void tr_putsize(size_t n)
  * The "@ CALLER " prefix of an event (nothing when @caller is NULL);
  * @info is dladdr()'s answer for @caller, or NULL when it had none.
  */
-static void tr_where(const void *caller, const struct os_caller *info)
+static void tr_where(const void *caller, const Dl_info *info)
 {
 	uintptr_t c = (uintptr_t)caller;
 
@@ -146,36 +150,35 @@ static void tr_where(const void *caller, const struct os_caller *info)
 		return;
 	}
 	tr_puts("@ ");
-	if (info->object != NULL) {
-		tr_puts(info->object);
+	if (info->dli_fname != NULL) {
+		tr_puts(info->dli_fname);
 		tr_puts(":");
 	}
-	if (info->symbol != NULL) {
-		uintptr_t s = info->symbol_addr;
+	if (info->dli_sname != NULL) {
+		uintptr_t s = (uintptr_t)info->dli_saddr;
 
 		tr_puts("(");
-		tr_puts(info->symbol);
+		tr_puts(info->dli_sname);
 		tr_puts(c >= s ? "+" : "-");
 		tr_puthex(c >= s ? c - s : s - c);
 		tr_puts(")");
 	}
 	tr_puts("[0x");
-	tr_puthex(c - info->base);
+	tr_puthex(c - (uintptr_t)info->dli_fbase);
 	tr_puts("] ");
 }
 
-/* Where @caller lies, into @mem: @mem, or NULL when unknown. */
-static const struct os_caller *tr_info(const void *caller,
-				       struct os_caller *mem)
+/* dladdr() for @caller into @mem: @mem, or NULL when it fails. */
+static const Dl_info *tr_info(const void *caller, Dl_info *mem)
 {
-	if (caller == NULL || os_caller_info(caller, mem) != 0)
+	if (caller == NULL || dladdr(caller, mem) == 0)
 		return NULL;
 	return mem;
 }
 
 /* One "[@ CALLER ]OP ADDR[ SIZE]" line; @size NULL: no size. */
-static void tr_event(const void *caller, const struct os_caller *info,
-		     const char *op, const void *addr, const size_t *size)
+static void tr_event(const void *caller, const Dl_info *info, const char *op,
+		     const void *addr, const size_t *size)
 {
 	tr_where(caller, info);
 	tr_puts(op);
@@ -196,8 +199,8 @@ static void *tr_memalign(size_t alignment, size_t size, const void *caller);
 /* malloc (and calloc) hook: allocate as before, then log "+". */
 static void *tr_malloc(size_t size, const void *caller)
 {
-	struct os_caller mem;
-	const struct os_caller *info = tr_info(caller, &mem);
+	Dl_info mem;
+	const Dl_info *info = tr_info(caller, &mem);
 	void *(*old)(size_t, const void *);
 	void *p;
 
@@ -220,8 +223,8 @@ static void *tr_malloc(size_t size, const void *caller)
 /* free hook: log "-" first, while the address is still ours, then free. */
 static void tr_free(void *ptr, const void *caller)
 {
-	struct os_caller mem;
-	const struct os_caller *info;
+	Dl_info mem;
+	const Dl_info *info;
 	void (*old)(void *, const void *);
 
 	if (ptr == NULL)
@@ -249,8 +252,8 @@ static void tr_free(void *ptr, const void *caller)
 }
 
 /* Log what realloc(@ptr, @size) did, having returned @p. */
-static void tr_log_realloc(const void *caller, const struct os_caller *info,
-			   void *ptr, size_t size, void *p)
+static void tr_log_realloc(const void *caller, const Dl_info *info, void *ptr,
+			   size_t size, void *p)
 {
 	if (p == NULL && size != 0)
 		tr_event(caller, info, "!", ptr, &size);
@@ -271,8 +274,8 @@ static void tr_log_realloc(const void *caller, const struct os_caller *info,
  */
 static void *tr_realloc(void *ptr, size_t size, const void *caller)
 {
-	struct os_caller mem;
-	const struct os_caller *info = tr_info(caller, &mem);
+	Dl_info mem;
+	const Dl_info *info = tr_info(caller, &mem);
 	void *(*old)(void *, size_t, const void *);
 	void *p;
 
@@ -301,8 +304,8 @@ static void *tr_realloc(void *ptr, size_t size, const void *caller)
  */
 static void *tr_memalign(size_t alignment, size_t size, const void *caller)
 {
-	struct os_caller mem;
-	const struct os_caller *info = tr_info(caller, &mem);
+	Dl_info mem;
+	const Dl_info *info = tr_info(caller, &mem);
 	void *(*old)(size_t, size_t, const void *);
 	void *p;
 
@@ -364,8 +367,8 @@ static void tr_register_once(void)
 
 	if (__atomic_exchange_n(&done, true, __ATOMIC_ACQ_REL))
 		return;
-	os_atfork(tr_prefork, tr_postfork_parent, tr_postfork_child);
-	os_at_exit(tr_release_libc_mem);
+	pthread_atfork(tr_prefork, tr_postfork_parent, tr_postfork_child);
+	atexit(tr_release_libc_mem);
 }
 
 /*
@@ -382,7 +385,7 @@ void ptm_mtrace(void)
 	/* Hooks that the initialisation installs (MALLOC_CHECK_) go first. */
 	if (!malloc_initialized())
 		ptmalloc_init();
-	path = os_getenv("MALLOC_TRACE");
+	path = secure_getenv("MALLOC_TRACE");
 	if (path == NULL)
 		return;
 	tr_register_once();
@@ -391,7 +394,7 @@ void ptm_mtrace(void)
 		lock_release(&tr.lock);
 		return;
 	}
-	fd = os_open_write(path, 0666);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		lock_release(&tr.lock);
 		return;
@@ -427,7 +430,7 @@ void ptm_muntrace(void)
 	HOOK_STORE(ptm_memalign_hook, tr.old_memalign);
 	tr_puts("= End\n");
 	tr_flush();
-	os_close(tr.fd);
+	close(tr.fd);
 	tr.fd = -1;
 	lock_release(&tr.lock);
 }

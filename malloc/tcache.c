@@ -4,6 +4,8 @@
  * cache, telling a double free from a chance match of the key, and
  * giving every cached chunk back when the thread exits.
  */
+#include <time.h>
+
 #include "../arena/arena.h"
 #include "os.h"
 #include "ptmalloc.h"
@@ -18,9 +20,13 @@ uintptr_t tcache_key;
  */
 void tcache_key_init(void)
 {
+	struct timespec ts;
+
 	if (os_random_bytes(&tcache_key, sizeof(tcache_key)) == 0)
 		return;
-	tcache_key = os_clock_bits() ^ (uintptr_t)&tcache_key;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	tcache_key = ((uintptr_t)ts.tv_nsec << (4 * sizeof(uintptr_t))) ^
+		     (uintptr_t)ts.tv_sec ^ (uintptr_t)&ts;
 }
 
 /*

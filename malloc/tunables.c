@@ -39,10 +39,12 @@
  * fault): about 20 KiB more in every process.
  */
 #include <stdint.h>
+#include <sys/auxv.h>
 
 #include "internal.h"
-#include "os.h"
 #include "ptmalloc.h"
+
+extern char **environ;
 
 /* Not const, which would put them in .rodata (see the top of the file). */
 static char tunables_var[] = "GLIBC_TUNABLES";
@@ -385,11 +387,9 @@ void tunables_init(void)
 {
 	struct tunable_values tv = { { 0 }, { false } };
 
-	char **env = os_environ();
-
-	if (env == NULL)
+	if (getauxval(AT_SECURE) != 0 || environ == NULL)
 		return;
-	for (char **e = env; *e != NULL; e++)
+	for (char **e = environ; *e != NULL; e++)
 		read_env_entry(&tv, *e);
 	for (size_t i = 0; i < NTUNABLES; i++)
 		if (tv.found[i])

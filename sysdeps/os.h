@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The operating-system contract: every primitive the allocator needs
- * from the kernel, the services it takes from the C library (the
- * environment, fork handlers, the thread-exit callback, files for the
- * trace and the map, the caller lookup), and the two pieces of C-library
- * state it must respect (stdio's list lock around fork, the thread's
- * cancellation state).  A port implements these functions in
- * sysdeps/<os>/; no other directory calls the kernel or those services.
+ * from the kernel, and the two pieces of C-library state it must respect
+ * (stdio's list lock around fork, the thread's cancellation state).  A
+ * port implements these functions in sysdeps/<os>/; no other directory
+ * calls the kernel.
  *
  * Conventions: the functions mirror the Linux system calls they are
  * named after, return what those return (MAP_FAILED, -1 with errno set,
@@ -19,7 +17,6 @@
 #define PTM_OS_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include <sys/mman.h>
 
 #include "../malloc/compiler.h"
@@ -89,13 +86,6 @@ pt_hidden pt_noreturn void os_abort(void);
 pt_hidden int os_random_bytes(void *buf, size_t len);
 
 /*
- * Bits that differ from run to run, from the monotonic clock (seconds
- * and nanoseconds, the latter in the high half): the fallback when
- * os_random_bytes() has none.  Never fails or allocates.  Not traced.
- */
-pt_hidden uintptr_t os_clock_bits(void);
-
-/*
  * The number of online processors, without allocating; a value below 1
  * means unknown (the caller assumes 2, as glibc does).  Not traced.
  */
@@ -120,82 +110,5 @@ pt_hidden void os_stdio_list_reset(void);
  */
 pt_hidden int os_cancel_defer(void);
 pt_hidden void os_cancel_restore(int state);
-
-/* ---- the environment (sysdeps/linux/env.c) ---------------------------- */
-
-/*
- * The value of the environment variable @name, or NULL when it is unset
- * or the program runs with privileges it did not have at exec (set-user-
- * ID: glibc's secure_getenv).  Never allocates.
- */
-pt_hidden const char *os_getenv(const char *name);
-
-/*
- * The environment as a NULL-terminated vector of "NAME=VALUE" strings,
- * for a scan of every entry (the tunables); NULL when there is none or
- * the program is privileged as above.  Never allocates.
- */
-pt_hidden char **os_environ(void);
-
-/* ---- threads and processes (sysdeps/linux/thread.c) ------------------- */
-
-/*
- * Register fork handlers (pthread_atfork's contract: @prepare before
- * fork() in the forking thread, @parent and @child after it, in the
- * parent and in the child).  0, or an error number.  May allocate.
- */
-pt_hidden int os_atfork(void (*prepare)(void), void (*parent)(void),
-			void (*child)(void));
-
-/*
- * The thread-exit callback: os_thread_exit_init() registers @fn once
- * (0, or -1 when the C library cannot); os_thread_exit_arm(@value) makes
- * the calling thread's exit call @fn(@value), once, if @value is not
- * NULL.  Arming never allocates; the first arm in a thread may.
- */
-pt_hidden int os_thread_exit_init(void (*fn)(void *));
-pt_hidden void os_thread_exit_arm(void *value);
-
-/* An identifier of the calling thread, never 0.  Never allocates. */
-pt_hidden uintptr_t os_thread_self(void);
-
-/* The process id. */
-pt_hidden long os_getpid(void);
-
-/*
- * Call @fn at normal process exit (atexit's contract: after the
- * handlers registered later).  0 or -1.  May allocate.
- */
-pt_hidden int os_at_exit(void (*fn)(void));
-
-/* ---- files (sysdeps/linux/file.c) --------------------------------------- */
-
-/*
- * Open @path for writing, created with @mode (before the umask) or
- * truncated, closed across exec: the descriptor, or -1 with errno set.
- * Written with os_write_fd(), closed with os_close().  Not traced.
- */
-pt_hidden int os_open_write(const char *path, int mode);
-pt_hidden void os_close(int fd);
-
-/**
- * struct os_caller - where a code address lies (mtrace's "@ " prefix).
- * @object: the file name of the object that holds it, or NULL.
- * @base: the address that object is loaded at.
- * @symbol: the name of the nearest symbol, or NULL.
- * @symbol_addr: that symbol's address.
- */
-struct os_caller {
-	const char *object;
-	uintptr_t base;
-	const char *symbol;
-	uintptr_t symbol_addr;
-};
-
-/*
- * Fill @out for the code address @addr (glibc's dladdr): 0, or -1 when
- * no loaded object holds it.  Does not allocate.
- */
-pt_hidden int os_caller_info(const void *addr, struct os_caller *out);
 
 #endif /* PTM_OS_H */
