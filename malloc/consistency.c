@@ -732,6 +732,12 @@ static size_t debug_check_skip;
 static size_t debug_check_spacing;
 
 /*
+ * LCOV_EXCL_START: the two functions below run only when PTM_DEBUG >= 2
+ * (debug_check_after_op() in internal.h); `make coverage` builds at the
+ * default level, and `make check-debug` is the suite that runs them.
+ */
+
+/*
  * Whether the operation just ended is one to check after: the skip
  * count is down to 0.  The thread that finds it so sets it to the last
  * spacing at once, so that the other threads' operations do not all
@@ -784,6 +790,8 @@ void debug_check_heap_after_op(void)
 	__atomic_store_n(&debug_check_spacing, spacing, __ATOMIC_RELAXED);
 	__atomic_store_n(&debug_check_skip, spacing, __ATOMIC_RELAXED);
 }
+
+/* LCOV_EXCL_STOP */
 
 /* Public: initialise if needed, then check_heap_all(). */
 int ptm_debug_check_heap(void)

@@ -16,7 +16,11 @@ uintptr_t tcache_key;
 
 /*
  * Pick the process-wide key: random bytes from the kernel, or, if they
- * cannot be had without blocking, the clock.
+ * cannot be had without blocking, the clock (as glibc 2.34's
+ * tcache_key_initialize does).  The fallback is not counted by
+ * `make coverage`: on Linux, getrandom() with GRND_NONBLOCK fails only
+ * before the kernel's pool is seeded or under a seccomp filter, neither
+ * of which the suite arranges (a port's os_random_bytes() may fail).
  */
 void tcache_key_init(void)
 {
@@ -24,15 +28,22 @@ void tcache_key_init(void)
 
 	if (os_random_bytes(&tcache_key, sizeof(tcache_key)) == 0)
 		return;
+	/* LCOV_EXCL_START: see above. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	tcache_key = ((uintptr_t)ts.tv_nsec << (4 * sizeof(uintptr_t))) ^
 		     (uintptr_t)ts.tv_sec ^ (uintptr_t)&ts;
+	/* LCOV_EXCL_STOP */
 }
 
 /*
  * Give the calling thread its cache: a chunk of its arena (retrying in
  * another arena as malloc does), zeroed.  When no memory can be had the
  * thread simply runs without one and tries again on its next malloc.
+ * The retry is glibc's (2.26 tcache_init); `make coverage` does not
+ * count it: the cache is a small request, which int_malloc() satisfies
+ * whenever the arena can grow by one page or map a sub-heap, so failing
+ * it needs a thread's first allocation to meet an exhausted address
+ * space after its own stack was mapped, which the suite does not arrange.
  */
 void tcache_init(void)
 {
@@ -46,11 +57,13 @@ void tcache_init(void)
 	if (av == NULL)
 		return;
 	victim = int_malloc(av, bytes);
-	if (victim == NULL) {
+	if (victim == NULL) { /* LCOV_EXCL_BR_LINE: see above. */
+		/* LCOV_EXCL_START */
 		av = arena_get_retry(av, bytes);
 		if (av == NULL)
 			return;
 		victim = int_malloc(av, bytes);
+		/* LCOV_EXCL_STOP */
 	}
 	arena_unlock(av);
 	if (victim != NULL) {
