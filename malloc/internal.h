@@ -530,6 +530,9 @@ pt_hidden struct malloc_state *arena_list_next(const struct malloc_state *av);
 
 /* malloc/consistency.c */
 pt_hidden int check_heap_all(void);
+pt_hidden int check_heap_counted(size_t *chunks);
+
+/* malloc/debug_check.c */
 pt_hidden void debug_check_heap_after_op(void);
 
 /*
