@@ -71,6 +71,19 @@ struct death {
 	int nnotes;
 };
 
+/*
+ * The magic byte of the chunk of user pointer @p (2.17's hooks.c).  A
+ * chunk at a multiple of 2^19, such as the first one of a simulated
+ * heap, has magic 0, which a zero byte matches: the tests that need a
+ * broken chain to fail pick a chunk whose magic is not 0.
+ */
+static inline unsigned char magic_of(const void *p)
+{
+	uintptr_t c = (uintptr_t)p - 16;
+
+	return (unsigned char)(((c >> 3) ^ (c >> 11)) & 0xff);
+}
+
 /* In the child: the write end of the notes pipe. */
 static int death_note_fd = -1;
 

@@ -96,12 +96,18 @@ static inline char *dr_read_all(int fd)
  * Run @argv with the environment PATH=/usr/bin:/bin, LC_ALL=C, TZ=UTC,
  * HOME=@dir (or /nonexistent), plus the NULL-terminated @extra
  * ("NAME=VALUE"), in directory @dir when not NULL, with @preload as
- * LD_PRELOAD when true.  Standard input is /dev/null.
+ * LD_PRELOAD when true.  Standard input is /dev/null.  The time-limit
+ * factor and the sanitizers' options pass through, so that a program
+ * of a sanitizer build reports where the suite's own reports go, with
+ * its suppressions (a report makes the program exit non-zero).
  */
 static inline void dr_run(char *const argv[], char *const extra[],
 			  const char *dir, bool preload, struct dr_result *r)
 {
-	char *envp[32], home[PATH_MAX + 8], ld[PATH_MAX + 16], factor[64];
+	static const char *const passed[] = { "TIMEOUTFACTOR", "ASAN_OPTIONS",
+					      "TSAN_OPTIONS", "UBSAN_OPTIONS" };
+	char *envp[32], home[PATH_MAX + 8], ld[PATH_MAX + 16];
+	char copies[4][PATH_MAX + 64];
 	int n = 0, out = dr_tmpfile(), err = dr_tmpfile();
 	pid_t pid;
 
@@ -113,10 +119,12 @@ static inline void dr_run(char *const argv[], char *const extra[],
 	snprintf(ld, sizeof(ld), "LD_PRELOAD=%s", dr_so_path());
 	if (preload)
 		envp[n++] = ld;
-	if (getenv("TIMEOUTFACTOR") != NULL) {
-		snprintf(factor, sizeof(factor), "TIMEOUTFACTOR=%s",
-			 getenv("TIMEOUTFACTOR"));
-		envp[n++] = factor;
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++) {
+		if (getenv(passed[i]) == NULL)
+			continue;
+		snprintf(copies[i], sizeof(copies[i]), "%s=%s", passed[i],
+			 getenv(passed[i]));
+		envp[n++] = copies[i];
 	}
 	for (int i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
 		envp[n++] = extra[i];

@@ -345,14 +345,20 @@ Test(integrity, free_corrupted_unsorted_chunks)
  * is 0x21, for a process that has not called the allocator yet: the
  * entry point must initialise it before it reads the main arena, then
  * make glibc's checks.  The child leaves M_CHECK_ACTION at its default
- * (3), as mallopt would initialise the allocator first.
+ * (3), as mallopt would initialise the allocator first.  Its last
+ * usable byte is a length byte that is not the magic byte and leads
+ * below the user data, so that the chain of MALLOC_CHECK_ is broken
+ * wherever the block lies (a zero byte would match a magic of 0).
  */
 static size_t foreign_words[8] __attribute__((aligned(16)));
 
 static void *foreign_block(void)
 {
+	unsigned char *last = (unsigned char *)&foreign_words[4] + 7;
+
 	foreign_words[1] = 0x21;
 	foreign_words[5] = 0x21;
+	*last = magic_of(&foreign_words[2]) == 0xff ? 0xfe : 0xff;
 	death_note((uintptr_t)&foreign_words[2]);
 	return &foreign_words[2];
 }
