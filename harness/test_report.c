@@ -132,18 +132,6 @@ static void write_report(const char *dir)
 	exp_result_free(&res);
 }
 
-/* The whole of file @path (malloc'ed, NUL-terminated). */
-static char *file_text(const char *path)
-{
-	int fd = open(path, O_RDONLY);
-	char *text;
-
-	cr_assert(ge(int, fd, 0), "%s: %s", path, strerror(errno));
-	text = exp_read_fd(fd);
-	close(fd);
-	return text;
-}
-
 /* The opening of the report's first heap map, E-3.3's. */
 static const char first_map[] =
 	"<figure class=\"map\" id=\"map-e3_3_five_chunks\">\n<svg ";
@@ -155,8 +143,8 @@ static const char first_map[] =
  */
 static void write_map_page(const char *index, const char *out)
 {
-	char *html = file_text(index);
-	char *fig = strstr(html, "<figure class=\"map\" id=\"map-");
+	char *html = exp_slurp(index);
+	char *fig = html != NULL ? strstr(html, "<figure class=\"map\"") : NULL;
 	char *end = fig != NULL ? strstr(fig, "</figure>") : NULL;
 	FILE *f = fopen(out, "w");
 
