@@ -10,6 +10,9 @@
  * 2.17's smallbin_index() and largebin_index_64(); the "pages" column
  * from malloc_trim()'s rule (the whole pages past a free chunk's header
  * and links), checked against mincore() by writing to chosen pages.
+ * The map across a foreign sbrk is taken on the real break, by the
+ * program that moves it (programs/sysmalloc_edge.c), and the drop-in's
+ * maps by programs run with it preloaded.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -682,4 +685,96 @@ Test(heapmap, full_sub_heap_ends_in_fenceposts)
 	cr_assert(eq(sz, count_of(heap1, "100016 P-A   in use\n"), 30));
 	worker_stop(&w);
 	free(got);
+}
+
+/* ---- the main heap across a foreign sbrk, on the real break ------------ */
+
+/*
+ * The heading of the main heap of sysmalloc_edge's map, whose start is
+ * the break the program began with (@base, as "map.base" printed it):
+ * 274432 bytes up to the break, +0x43000.
+ */
+static void foreign_heading(char *buf, size_t cap, const char *base, size_t top)
+{
+	snprintf(buf, cap,
+		 "map.base %s\n"
+		 "ptmalloc heap map: 1 arena, page size 4096\n"
+		 "arena 0 heap 0 (main): start %s, 274432 bytes, first chunk "
+		 "+0x0, top +0x%zx, top_pad 131072, brk +0x43000\n" COLUMNS,
+		 base, base, top);
+}
+
+/*
+ * sysmalloc_edge foreign 4096 map: malloc(1000) (a 1008-byte chunk, top
+ * to +0x21000), then the program's own sbrk(4096), then malloc(200000).
+ * sysmalloc finds the break at +0x22000, not at top's end, so (glibc
+ * 2.17) it counts the foreign page as arena memory, takes top from
+ * +0x22000, shrinks the old top of 134160 bytes to 134128 followed by
+ * two 16-byte fenceposts at +0x20fe0 and +0x20ff0 (ending at +0x21000)
+ * and frees it; that free trims the new top back to 135168 bytes, too
+ * few for the request, which fails.  malloc(5000) then splits the old
+ * top: a 5008-byte chunk at +0x3f0 and 129120 bytes in the unsorted bin.
+ * The map shows the fenceposts with what follows them up to top as one
+ * 4128-byte row (2 * 16 + 4096): glibc does not record where the new
+ * space began.  Its PREV_INUSE is clear, after the free chunk.
+ *
+ * Then malloc(130000) sorts that chunk into large bin 122 (119 +
+ * (129120 >> 15)) and, the bin holding nothing big enough, carves its
+ * 130016 bytes from the start of the new top (the user pointer at
+ * +0x22010): top moves to +0x41be0 with 5152 bytes, and the fencepost
+ * row now covers that chunk as well, up to top: 134144 bytes.  Pages
+ * follow malloc_trim()'s rule: the free chunk's from +0x2000 (past its
+ * first 48 bytes) to +0x20000, 30; top's 32 from +0x23000, then 1 (from
+ * +0x42000); none was ever written.
+ */
+Test(heapmap, main_heap_across_a_foreign_sbrk)
+{
+	char *argv[] = { (char *)dr_program("sysmalloc_edge"), "foreign",
+			 "4096", "map", NULL };
+	char base[32], heading[512], want[2048];
+	const char *b;
+	struct dr_result r;
+
+	dr_run(argv, NULL, NULL, false, &r);
+	dr_assert_ok(&r, "sysmalloc_edge foreign 4096 map");
+	cr_assert(eq(int, dr_key(&r, "c.check"), 0));
+	cr_assert(eq(int, dr_key(&r, "b.null"), 1));
+	b = exp_key_text(r.out, "map.base");
+	cr_assert(ne(ptr, (void *)b, NULL), "%s", r.out);
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(b, "\n"), b);
+	foreign_heading(heading, sizeof(heading), base, 0x22000);
+	snprintf(
+		want, sizeof(want),
+		"%s"
+		"         0x0       1008 P--   in use\n"
+		"       0x3f0       5008 P--   in use\n"
+		"      0x1780     129120 P--   unsorted           30        0\n"
+		"     0x20fe0       4128 ---   fencepost\n"
+		"     0x22000     135168 P--   top                32        0\n"
+		"arena 0 lists:\n"
+		"  unsorted              1 chunk        129120 bytes\n"
+		"arena 0 free pages: 62, resident 0\n"
+		"mmapped chunks: 0, 0 bytes\n"
+		"d.off 139280\n",
+		heading);
+	cr_assert(ne(ptr, strstr(r.out, want), NULL), "no\n%s\nin\n%s", want,
+		  r.out);
+	foreign_heading(heading, sizeof(heading), base, 0x41be0);
+	snprintf(
+		want, sizeof(want),
+		"d.off 139280\n%s"
+		"         0x0       1008 P--   in use\n"
+		"       0x3f0       5008 P--   in use\n"
+		"      0x1780     129120 P--   large bin 122      30        0\n"
+		"     0x20fe0     134144 ---   fencepost\n"
+		"     0x41be0       5152 P--   top                 1        0\n"
+		"arena 0 lists:\n"
+		"  large bin 122         1 chunk        129120 bytes\n"
+		"arena 0 free pages: 31, resident 0\n"
+		"mmapped chunks: 0, 0 bytes\n"
+		"free.brk 274432\n",
+		heading);
+	cr_assert(ne(ptr, strstr(r.out, want), NULL), "no\n%s\nin\n%s", want,
+		  r.out);
+	dr_free(&r);
 }

@@ -5,8 +5,12 @@
  * index.html (written here by the same command `make experiments` runs,
  * experiments --html DIR), with no console message, every experiment's
  * section, and every chart and map an SVG element with the expected
- * number of elements; a screenshot is kept as build/experiments/
- * report.png.
+ * number of elements.  The screenshot kept as build/experiments/
+ * report.png is of the page's first heap map: a small page beside the
+ * report, report-map.html, holds that map's figure as the report has it,
+ * so that the picture is the map at its own size and not the top of the
+ * long page (a fragment such as index.html#map-... is not scrolled to
+ * before headless chromium takes its shot: the shot came out blank).
  *
  * The counts come from the page's own census (a hidden <pre> that a few
  * lines of script fill from the DOM the browser built, exp_report.h),
@@ -49,9 +53,19 @@ static const char *report_dir(void)
 }
 
 /*
+ * The window of the DOM dumps, and that of the screenshot, which is the
+ * PNG's size: the map's 960 by 178 pixel SVG (heapmap_svg.c) and its
+ * caption, inside a 10-pixel margin.
+ */
+#define PAGE_WINDOW "--window-size=1100,1500"
+#define SHOT_WIDTH 980
+#define SHOT_HEIGHT 240
+#define SHOT_WINDOW "--window-size=980,240"
+
+/*
  * Run chromium headless on file @page, with a profile in the fresh
- * directory @home; with @png, take a screenshot there instead of
- * dumping the DOM.
+ * directory @home; with @png, take a screenshot there (in the window of
+ * SHOT_WIDTH by SHOT_HEIGHT pixels) instead of dumping the DOM.
  */
 static void chromium(const char *home, const char *page, const char *png,
 		     struct dr_result *r)
@@ -63,7 +77,7 @@ static void chromium(const char *home, const char *page, const char *png,
 			 "--disable-gpu",
 			 "--no-first-run",
 			 "--enable-logging=stderr",
-			 "--window-size=1100,1500",
+			 png ? SHOT_WINDOW : PAGE_WINDOW,
 			 profile,
 			 png ? shot : "--dump-dom",
 			 url,
@@ -118,6 +132,68 @@ static void write_report(const char *dir)
 	exp_result_free(&res);
 }
 
+/* The opening of the report's first heap map, E-3.3's. */
+static const char first_map[] =
+	"<figure class=\"map\" id=\"map-e3_3_five_chunks\">\n<svg ";
+
+/*
+ * Write @out, a page holding only the first heap map of the report
+ * @index: its <figure class="map"> element as the report has it (the
+ * SVG carries its own style), on a white page without margins.
+ */
+static void write_map_page(const char *index, const char *out)
+{
+	char *html = exp_slurp(index);
+	char *fig = html != NULL ? strstr(html, "<figure class=\"map\"") : NULL;
+	char *end = fig != NULL ? strstr(fig, "</figure>") : NULL;
+	FILE *f = fopen(out, "w");
+
+	cr_assert(ne(ptr, end, NULL), "no heap map in %s", index);
+	cr_assert(eq(int, strncmp(fig, first_map, strlen(first_map)), 0),
+		  "the first map is not E-3.3's: %.60s", fig);
+	cr_assert(ne(ptr, f, NULL), "%s: %s", out, strerror(errno));
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	      "<meta charset=\"utf-8\">\n<title>ptmalloc: a heap map of the "
+	      "experiments report</title>\n<style>body{margin:0;"
+	      "font:14px/1.4 sans-serif}figure{margin:10px}</style>\n"
+	      "</head>\n<body>\n",
+	      f);
+	fwrite(fig, 1, (size_t)(end - fig) + strlen("</figure>"), f);
+	fputs("\n</body>\n</html>\n", f);
+	cr_assert(eq(int, fclose(f), 0));
+	free(html);
+}
+
+/* A big-endian 32-bit number at @p. */
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	       (unsigned long)p[2] << 8 | p[3];
+}
+
+/*
+ * Assert that @png is a PNG file of @width by @height pixels: its
+ * signature, then the IHDR chunk (length 13), whose first two fields
+ * are the width and the height.
+ */
+static void assert_png(const char *png, unsigned long width,
+		       unsigned long height)
+{
+	static const unsigned char magic[8] = { 0x89, 'P',  'N',  'G',
+						'\r', '\n', 0x1a, '\n' };
+	unsigned char head[24] = { 0 };
+	int fd = open(png, O_RDONLY);
+
+	cr_assert(ge(int, fd, 0), "no screenshot %s", png);
+	cr_assert(eq(long, read(fd, head, sizeof(head)), 24));
+	close(fd);
+	cr_assert(eq(int, memcmp(head, magic, 8), 0), "not a PNG");
+	cr_assert(eq(ulong, be32(head + 8), 13));
+	cr_assert(eq(int, memcmp(head + 12, "IHDR", 4), 0));
+	cr_assert(eq(ulong, be32(head + 16), width));
+	cr_assert(eq(ulong, be32(head + 20), height));
+}
+
 /* The census the page wrote: one line per picture, then "sections N". */
 static const char census[] = "<pre id=\"svg-census\">"
 			     "map-e3_3_five_chunks chunks 6\n"
@@ -149,12 +225,9 @@ static const char *const sections[] = {
 Test(report, experiments_report_in_chromium)
 {
 	char home[] = "/tmp/ptm-report-XXXXXX", page[PATH_MAX], png[PATH_MAX];
-	static const unsigned char png_magic[8] = { 0x89, 'P',	'N',  'G',
-						    '\r', '\n', 0x1a, '\n' };
-	unsigned char magic[8] = { 0 };
+	char map_page[PATH_MAX];
 	struct dr_result dom, shot;
 	char want[64];
-	int fd;
 
 	write_report(report_dir());
 	snprintf(page, sizeof(page), "%s/index.html", report_dir());
@@ -175,13 +248,13 @@ Test(report, experiments_report_in_chromium)
 		ne(ptr, strstr(dom.out, "387 figures, 387 OK, 0 DIFF."), NULL));
 	/* E-5.3: one rectangle of 50000 blocks alternating with nodes. */
 	cr_assert(ne(ptr, strstr(dom.out, "data-count=\"100000\""), NULL));
-	chromium(home, page, png, &shot);
+	/* The screenshot: the first map, E-3.3's, on a page of its own. */
+	snprintf(map_page, sizeof(map_page), "%s/report-map.html",
+		 report_dir());
+	write_map_page(page, map_page);
+	chromium(home, map_page, png, &shot);
 	cr_assert(eq(int, console_lines(shot.err), 0), "%s", shot.err);
-	fd = open(png, O_RDONLY);
-	cr_assert(ge(int, fd, 0), "no screenshot %s", png);
-	cr_assert(eq(long, read(fd, magic, sizeof(magic)), 8));
-	cr_assert(eq(int, memcmp(magic, png_magic, 8), 0), "not a PNG");
-	close(fd);
+	assert_png(png, SHOT_WIDTH, SHOT_HEIGHT);
 	remove_home(home);
 	dr_free(&dom);
 	dr_free(&shot);

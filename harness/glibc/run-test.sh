@@ -61,11 +61,17 @@ done
 [ -n "$tunables" ] && cmd+=(GLIBC_TUNABLES="$tunables")
 
 # glibc's test driver ends a test past its own timeout (scaled by
-# TIMEOUTFACTOR); the outer limit only catches a driver that hangs.
+# TIMEOUTFACTOR); the outer limit only catches a driver that hangs.  It
+# is 300 s times the factor, rounded up, as the suite's ptm_time_limit()
+# scales (harness/programs/time_limit.h): a fraction such as 1.5 is a
+# factor too, and anything that is not a positive number counts as 1.
+limit=$(awk -v f="$TIMEOUTFACTOR" 'BEGIN {
+	if (f !~ /^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$/ || f + 0 <= 0) f = 1
+	s = 300 * f; w = int(s); print (w < s ? w + 1 : w) }')
 start=$(date +%s.%N)
 {
 	echo "# ${cmd[*]:1} $prog"
-	timeout -k 10 $((TIMEOUTFACTOR * 300)) "${cmd[@]}" "$prog" </dev/null
+	timeout -k 10 "$limit" "${cmd[@]}" "$prog" </dev/null
 } >"$OUT/$run.out" 2>&1
 status=$?
 if [ $status = 0 ] && [ -n "$trace" ]; then

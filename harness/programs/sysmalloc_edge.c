@@ -4,12 +4,17 @@
  * break: run by harness/test_sysmalloc.c.
  *
  *   sysmalloc_edge foreign N   another sbrk(N) between two allocations
+ *   sysmalloc_edge foreign N map   the same, with the text heap map
+ *                              (ptm_heap_map()) after the allocation
+ *                              that follows the gap and after one more
+ *                              that comes from the new top
  *   sysmalloc_edge blocked     a mapping right above the break, so that
  *                              brk cannot grow and mmap stands in for it
  *
  * Prints "KEY VALUE" lines (decimal), using write(2) only: stdio would
  * allocate with glibc's malloc and move the break itself.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +58,39 @@ static void report(const char *tag)
 	put(key, ptm_debug_check_heap());
 }
 
-/* A foreign sbrk of @gap bytes between two allocations. */
-static void foreign(long gap)
+/*
+ * The text heap map, after a "map.base ADDRESS" line giving the break
+ * the program started with (the heap's start), as the map prints it.
+ */
+static void map(void)
+{
+	char line[64];
+	int n = snprintf(line, sizeof(line), "map.base %p\n", (void *)base);
+
+	if (write(1, line, (size_t)n) != n || ptm_heap_map(1, PTM_HEAPMAP_TEXT))
+		_exit(3);
+}
+
+/*
+ * The two maps of "foreign N map": one now, then one after a block
+ * carved from the start of the new top (freed again at once).
+ */
+static void map_new_top(void)
+{
+	void *d;
+
+	map();
+	d = ptm_malloc(130000);
+	put("d.off", (char *)d - base);
+	map();
+	ptm_free(d);
+}
+
+/*
+ * A foreign sbrk of @gap bytes between two allocations; with @with_map,
+ * the heap maps of map_new_top() once the second is made.
+ */
+static void foreign(long gap, bool with_map)
 {
 	void *a, *b, *c;
 	char *f;
@@ -70,6 +106,8 @@ static void foreign(long gap)
 	c = ptm_malloc(5000);
 	put("c.off", (char *)c - base);
 	report("c");
+	if (with_map)
+		map_new_top();
 	for (long i = 0; i < gap; i++)
 		if (f[i] != 0x5a)
 			put("foreign.clobbered", i);
@@ -110,7 +148,10 @@ int main(int argc, char **argv)
 {
 	base = sbrk(0);
 	if (argc == 3 && strcmp(argv[1], "foreign") == 0)
-		foreign(atol(argv[2]));
+		foreign(atol(argv[2]), false);
+	else if (argc == 4 && strcmp(argv[1], "foreign") == 0 &&
+		 strcmp(argv[3], "map") == 0)
+		foreign(atol(argv[2]), true);
 	else if (argc == 2 && strcmp(argv[1], "blocked") == 0)
 		blocked();
 	else
