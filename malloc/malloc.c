@@ -64,7 +64,7 @@ static pt_noinline void *malloc_locked(size_t bytes)
 	if (unlikely(mp_.tcache_enabled && tcache == NULL) &&
 	    bytes <= PTRDIFF_MAX) {
 		tcache_init();
-		mem = tcache_try_get(bytes);
+		mem = tcache != NULL ? tcache_try_get(tcache, bytes) : NULL;
 		if (mem != NULL)
 			return mem;
 	}
@@ -94,7 +94,8 @@ static pt_noinline void *malloc_from_arena(size_t bytes)
 /* malloc() proper: the thread's cache, else its arena. */
 static pt_always_inline void *malloc_cached_or_arena(size_t bytes)
 {
-	void *mem = tcache_try_get(bytes);
+	struct tcache_perthread *tc = tcache;
+	void *mem = tc != NULL ? tcache_try_get(tc, bytes) : NULL;
 
 	return mem != NULL ? mem : malloc_from_arena(bytes);
 }
@@ -140,12 +141,21 @@ static pt_noinline struct slow_malloc malloc_slow_entry(size_t bytes,
 /*
  * malloc(): @bytes of uninitialised memory, or NULL with ENOMEM.  The
  * common case, a chunk from the thread's cache, touches no lock and
- * makes no call.
+ * makes no call.  A thread with a cache is initialised, so that path
+ * tests only for a hook (and a checker, in a build that knows one);
+ * every other case is decided past it, as before the cache existed.
  */
 void *ptm_malloc(size_t bytes)
 {
+	struct tcache_perthread *tc = tcache;
 	struct slow_malloc r;
+	void *mem;
 
+	if (likely(tc != NULL && HOOK_LOAD(ptm_malloc_hook) == NULL &&
+		   !track_active())) {
+		mem = tcache_try_get(tc, bytes);
+		return mem != NULL ? mem : malloc_from_arena(bytes);
+	}
 	if (unlikely(!malloc_initialized() ||
 		     HOOK_LOAD(ptm_malloc_hook) != NULL || track_active())) {
 		r = malloc_slow_entry(bytes, __builtin_return_address(0));
@@ -153,7 +163,7 @@ void *ptm_malloc(size_t bytes)
 			track_issue(~(uintptr_t)r.mem);
 		return r.mem;
 	}
-	return malloc_cached_or_arena(bytes);
+	return malloc_from_arena(bytes);
 }
 
 /*
@@ -252,6 +262,37 @@ static pt_noinline void free_before_init(void *mem, const void *caller)
 }
 
 /*
+ * The bits of a size word that send free()'s cached path to the general
+ * one: a mapped chunk, or a size that is not a multiple of
+ * MALLOC_ALIGNMENT (SIZE_BITS are flags, the rest of the mask is size).
+ */
+#define FREE_CACHED_BAIL (IS_MMAPPED | (MALLOC_ALIGN_MASK & ~SIZE_BITS))
+
+/*
+ * free() of the heap chunk @p by a thread with a cache, when its size
+ * word @head has none of FREE_CACHED_BAIL.  A size with a cache list is
+ * at least MINSIZE: one unsigned bound stands for glibc's tc_idx <
+ * tcache_bins and its size < MINSIZE check, leaving free_chunk_ok() the
+ * pointer checks alone.  Any other size takes the general path, which
+ * makes every check in glibc's order.
+ */
+static pt_always_inline void free_heap_chunk_cached(struct malloc_chunk *p,
+						    size_t head)
+{
+	size_t size = head & ~SIZE_BITS;
+	size_t tc_idx = (size - MINSIZE) / MALLOC_ALIGNMENT;
+
+	if (unlikely(tc_idx >= mp_.tcache_bins)) {
+		free_heap_chunk(p, head);
+		return;
+	}
+	pt_assume(size >= MINSIZE && aligned_ok(size));
+	if (free_chunk_ok(p, size) &&
+	    !tcache_try_put_bin(NULL, p, size, tc_idx, false))
+		free_to_arena(arena_for_head(p, head), p, size, false);
+}
+
+/*
  * free() of the non-NULL @mem.  Only the paths into the system save
  * errno (free preserves it, as in glibc 2.33 and later); the common
  * ones make no call but a final jump.  The thread's cache is looked up
@@ -263,7 +304,9 @@ static pt_always_inline void free_chunk(void *mem)
 	struct malloc_chunk *p = mem2chunk(mem);
 	size_t head = load_size_word(p);
 
-	if (likely(tcache != NULL) && likely(!(head & IS_MMAPPED)))
+	if (likely(tcache != NULL) && likely(!(head & FREE_CACHED_BAIL)))
+		free_heap_chunk_cached(p, head);
+	else if (likely(tcache != NULL) && !(head & IS_MMAPPED))
 		free_heap_chunk(p, head);
 	else if (unlikely(!malloc_initialized()))
 		free_before_init(mem, __builtin_return_address(0));
