@@ -91,51 +91,62 @@ static pt_noinline void *malloc_from_arena(size_t bytes)
 	return malloc_locked(bytes);
 }
 
+/*
+ * malloc() by a thread with the cache @tc: a chunk from it, else from
+ * the arena.  Every outcome is a jump to its own end (none comes back
+ * here to be tested), so that ptm_malloc() needs no frame.
+ */
+static pt_always_inline void *malloc_cached(struct tcache_perthread *tc,
+					    size_t bytes)
+{
+	size_t tc_idx;
+
+	if (bytes > mp_.tcache_max_request)
+		return malloc_from_arena(bytes);
+	tc_idx = tcache_req2idx(bytes);
+	if (tc->counts[tc_idx] == 0)
+		return malloc_from_arena(bytes);
+	return tcache_get(tc_idx);
+}
+
 /* malloc() proper: the thread's cache, else its arena. */
 static pt_always_inline void *malloc_cached_or_arena(size_t bytes)
 {
 	struct tcache_perthread *tc = tcache;
-	void *mem = tc != NULL ? tcache_try_get(tc, bytes) : NULL;
 
-	return mem != NULL ? mem : malloc_from_arena(bytes);
+	return tc != NULL ? malloc_cached(tc, bytes) : malloc_from_arena(bytes);
 }
-
-/**
- * struct slow_malloc - what malloc's slow entry did.
- * @mem: the block (or NULL).
- * @track: whether valgrind must be told about it, by the caller.
- */
-struct slow_malloc {
-	void *mem;
-	bool track;
-};
 
 /*
  * malloc() on its slow entry: the first call (which initialises, and
  * may install hooks: MALLOC_CHECK_), a hook to call, or a process under
  * valgrind, whose tools see every block come and go.  The block is
  * registered with valgrind by ptm_malloc() itself, so that memcheck's
- * reports name it as the allocating function.
+ * reports name it as the allocating function: *@track (NULL in a build
+ * where track_defers() is false) says whether it must.
  */
-static pt_noinline struct slow_malloc malloc_slow_entry(size_t bytes,
-							const void *caller)
+static pt_noinline void *malloc_slow_entry(size_t bytes, const void *caller,
+					   bool *track)
 {
 	void *(*hook)(size_t, const void *);
-	struct slow_malloc r = { NULL, false };
+	bool on;
+	void *mem;
 
 	malloc_init_once();
 	hook = HOOK_LOAD(ptm_malloc_hook);
-	if (unlikely(hook != NULL)) {
-		r.mem = hook(bytes, caller);
-		return r;
-	}
-	r.track = track_on();
-	if (r.track)
+	if (unlikely(hook != NULL))
+		return hook(bytes, caller);
+	on = track_on();
+	if (on)
 		track_enter();
-	r.mem = malloc_cached_or_arena(bytes);
-	if (r.track)
-		r.track = track_alloc_deferred(r.mem, bytes);
-	return r;
+	mem = malloc_cached_or_arena(bytes);
+	if (on) {
+		bool deferred = track_alloc_deferred(mem, bytes);
+
+		if (track != NULL)
+			*track = deferred;
+	}
+	return mem;
 }
 
 /*
@@ -143,27 +154,28 @@ static pt_noinline struct slow_malloc malloc_slow_entry(size_t bytes,
  * common case, a chunk from the thread's cache, touches no lock and
  * makes no call.  A thread with a cache is initialised, so that path
  * tests only for a hook (and a checker, in a build that knows one);
- * every other case is decided past it, as before the cache existed.
+ * every other case is decided past it, as before the cache existed.  A
+ * build without valgrind leaves by a jump on every path, so that the
+ * function needs no frame.
  */
 void *ptm_malloc(size_t bytes)
 {
 	struct tcache_perthread *tc = tcache;
-	struct slow_malloc r;
+	bool track = false;
 	void *mem;
 
 	if (likely(tc != NULL && HOOK_LOAD(ptm_malloc_hook) == NULL &&
 		   !track_active())) {
-		mem = tcache_try_get(tc, bytes);
-		return mem != NULL ? mem : malloc_from_arena(bytes);
+		return malloc_cached(tc, bytes);
 	}
-	if (unlikely(!malloc_initialized() ||
-		     HOOK_LOAD(ptm_malloc_hook) != NULL || track_active())) {
-		r = malloc_slow_entry(bytes, __builtin_return_address(0));
-		if (r.track)
-			track_issue(~(uintptr_t)r.mem);
-		return r.mem;
-	}
-	return malloc_from_arena(bytes);
+	if (likely(malloc_initialized() && HOOK_LOAD(ptm_malloc_hook) == NULL &&
+		   !track_active()))
+		return malloc_from_arena(bytes);
+	mem = malloc_slow_entry(bytes, __builtin_return_address(0),
+				track_defers() ? &track : NULL);
+	if (track)
+		track_issue(~(uintptr_t)mem);
+	return mem;
 }
 
 /*
@@ -270,25 +282,27 @@ static pt_noinline void free_before_init(void *mem, const void *caller)
 
 /*
  * free() of the heap chunk @p by a thread with a cache, when its size
- * word @head has none of FREE_CACHED_BAIL.  A size with a cache list is
- * at least MINSIZE: one unsigned bound stands for glibc's tc_idx <
- * tcache_bins and its size < MINSIZE check, leaving free_chunk_ok() the
- * pointer checks alone.  Any other size takes the general path, which
- * makes every check in glibc's order.
+ * word @head has none of FREE_CACHED_BAIL.  free_chunk_ok()'s checks
+ * are made the short way, each as strict as glibc's or stricter: a size
+ * with a cache list is at least MINSIZE (one unsigned bound stands for
+ * glibc's tc_idx < tcache_bins and size < MINSIZE), and a chunk whose
+ * end does not wrap does not start above -size.  A chunk failing any of
+ * them takes the general path, which makes every check in glibc's order.
  */
 static pt_always_inline void free_heap_chunk_cached(struct malloc_chunk *p,
 						    size_t head)
 {
 	size_t size = head & ~SIZE_BITS;
 	size_t tc_idx = (size - MINSIZE) / MALLOC_ALIGNMENT;
+	uintptr_t end;
 
-	if (unlikely(tc_idx >= mp_.tcache_bins)) {
+	if (unlikely(tc_idx >= mp_.tcache_bins ||
+		     __builtin_add_overflow((uintptr_t)p, size, &end) ||
+		     misaligned_chunk(p))) {
 		free_heap_chunk(p, head);
 		return;
 	}
-	pt_assume(size >= MINSIZE && aligned_ok(size));
-	if (free_chunk_ok(p, size) &&
-	    !tcache_try_put_bin(NULL, p, size, tc_idx, false))
+	if (!tcache_try_put_bin(NULL, p, size, tc_idx, false))
 		free_to_arena(arena_for_head(p, head), p, size, false);
 }
 
