@@ -99,12 +99,9 @@ static pt_noinline void *malloc_from_arena(size_t bytes)
 static pt_always_inline void *malloc_cached(struct tcache_perthread *tc,
 					    size_t bytes)
 {
-	size_t tc_idx;
+	size_t tc_idx = tcache_req2idx(bytes);
 
-	if (bytes > mp_.tcache_max_request)
-		return malloc_from_arena(bytes);
-	tc_idx = tcache_req2idx(bytes);
-	if (tc->counts[tc_idx] == 0)
+	if (tc_idx == TCACHE_NO_BIN || tc->counts[tc_idx] == 0)
 		return malloc_from_arena(bytes);
 	return tcache_get(tc_idx);
 }
@@ -283,8 +280,9 @@ static pt_noinline void free_before_init(void *mem, const void *caller)
 /*
  * free() of the heap chunk @p by a thread with a cache, when its size
  * word @head has none of FREE_CACHED_BAIL.  free_chunk_ok()'s checks
- * are made the short way, each as strict as glibc's or stricter: a size
- * with a cache list is at least MINSIZE (one unsigned bound stands for
+ * are made the short way, on @head itself (its flags left are below
+ * MALLOC_ALIGNMENT), each as strict as glibc's or stricter: a size with
+ * a cache list is at least MINSIZE (one unsigned bound stands for
  * glibc's tc_idx < tcache_bins and size < MINSIZE), and a chunk whose
  * end does not wrap does not start above -size.  A chunk failing any of
  * them takes the general path, which makes every check in glibc's order.
@@ -292,16 +290,17 @@ static pt_noinline void free_before_init(void *mem, const void *caller)
 static pt_always_inline void free_heap_chunk_cached(struct malloc_chunk *p,
 						    size_t head)
 {
-	size_t size = head & ~SIZE_BITS;
-	size_t tc_idx = (size - MINSIZE) / MALLOC_ALIGNMENT;
+	size_t tc_idx = (head - MINSIZE) / MALLOC_ALIGNMENT;
+	size_t size;
 	uintptr_t end;
 
 	if (unlikely(tc_idx >= mp_.tcache_bins ||
-		     __builtin_add_overflow((uintptr_t)p, size, &end) ||
+		     __builtin_add_overflow((uintptr_t)p, head, &end) ||
 		     misaligned_chunk(p))) {
 		free_heap_chunk(p, head);
 		return;
 	}
+	size = head & ~SIZE_BITS;
 	if (!tcache_try_put_bin(NULL, p, size, tc_idx, false))
 		free_to_arena(arena_for_head(p, head), p, size, false);
 }

@@ -95,35 +95,36 @@ static inline bool tcache_room(size_t tc_idx)
 	return tcache->counts[tc_idx] < mp_.tcache_count;
 }
 
+/* tcache_req2idx() of a request too large for the thread's lists. */
+#define TCACHE_NO_BIN SIZE_MAX
+
 /*
- * The cache list of a request of @bytes, which is at most
- * mp_.tcache_max_request: csize2tidx(request2size(@bytes)) in one step.
- * Every request that pads to MINSIZE shares list 0; above those, a list
- * per MALLOC_ALIGNMENT bytes, since MINSIZE is a multiple of it.
+ * The cache list of a request of @bytes, csize2tidx(request2size(@bytes))
+ * in one step, or TCACHE_NO_BIN when @bytes exceeds
+ * mp_.tcache_max_request.  Above the requests that pad to MINSIZE there
+ * is a list per MALLOC_ALIGNMENT bytes (MINSIZE is a multiple of it);
+ * those requests wrap below zero and so past the one bound check, which
+ * sends them to their list 0 off the common path.
  */
 static inline size_t tcache_req2idx(size_t bytes)
 {
 	const size_t pad = SIZE_SZ + MALLOC_ALIGN_MASK;
+	size_t tc_idx = (bytes - (MINSIZE - pad)) / MALLOC_ALIGNMENT;
 
-	if (unlikely(bytes < MINSIZE - pad))
-		return 0;
-	return (bytes - (MINSIZE - pad)) / MALLOC_ALIGNMENT;
+	if (likely(tc_idx < mp_.tcache_bins))
+		return tc_idx;
+	return bytes <= mp_.tcache_max_request ? 0 : TCACHE_NO_BIN;
 }
 
 /*
- * malloc's fast path: a chunk for a request of @bytes from the calling
- * thread's cache @tc (not NULL), or NULL when it has none of that size.
- * One bound, the largest request of the last size class in use, stands
- * for glibc's tc_idx < tcache_bins and keeps the list index in range.
+ * A chunk for a request of @bytes from the calling thread's cache @tc
+ * (not NULL), or NULL when it has none of that size.
  */
 static inline void *tcache_try_get(struct tcache_perthread *tc, size_t bytes)
 {
-	size_t tc_idx;
+	size_t tc_idx = tcache_req2idx(bytes);
 
-	if (bytes > mp_.tcache_max_request)
-		return NULL;
-	tc_idx = tcache_req2idx(bytes);
-	if (tc->counts[tc_idx] == 0)
+	if (tc_idx == TCACHE_NO_BIN || tc->counts[tc_idx] == 0)
 		return NULL;
 	return tcache_get(tc_idx);
 }
