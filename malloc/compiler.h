@@ -20,16 +20,6 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/*
- * Tell the optimiser that @cond holds (the code has just tested it), so
- * that it drops later tests it implies; undefined behaviour if false.
- */
-#define pt_assume(cond)                          \
-	do {                                     \
-		if (!(cond))                     \
-			__builtin_unreachable(); \
-	} while (0)
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Debug level: 0 release, 1 cheap assertions, 2 whole-heap walkers. */
