@@ -151,7 +151,9 @@ static pt_noinline void *malloc_slow_entry(size_t bytes, const void *caller,
  * common case, a chunk from the thread's cache, touches no lock and
  * makes no call.  A thread with a cache is initialised, so that path
  * tests only for a hook (and a checker, in a build that knows one);
- * every other case is decided past it, as before the cache existed.  A
+ * with either, it takes the slow entry, which reads the hook again (as
+ * before the cache existed: one another thread removes in between
+ * leaves the cache in use).  A
  * build without valgrind leaves by a jump on every path, so that the
  * function needs no frame.
  */
@@ -161,13 +163,15 @@ void *ptm_malloc(size_t bytes)
 	bool track = false;
 	void *mem;
 
-	if (likely(tc != NULL && HOOK_LOAD(ptm_malloc_hook) == NULL &&
-		   !track_active())) {
-		return malloc_cached(tc, bytes);
-	}
-	if (likely(malloc_initialized() && HOOK_LOAD(ptm_malloc_hook) == NULL &&
-		   !track_active()))
+	if (tc != NULL) {
+		if (likely(HOOK_LOAD(ptm_malloc_hook) == NULL &&
+			   !track_active()))
+			return malloc_cached(tc, bytes);
+	} else if (likely(malloc_initialized() &&
+			  HOOK_LOAD(ptm_malloc_hook) == NULL &&
+			  !track_active())) {
 		return malloc_from_arena(bytes);
+	}
 	mem = malloc_slow_entry(bytes, __builtin_return_address(0),
 				track_defers() ? &track : NULL);
 	if (track)
