@@ -413,3 +413,44 @@ Test(tcache, key_in_user_data_is_no_double_free)
 		     1));
 	cr_expect(eq(long, probe(TCACHE_ON, "key-coincidence", "check"), 0));
 }
+
+/* The figures of tcache_probe classes with @env, against @cached_upto. */
+static void expect_classes(const char *env, long cached_upto, long next_1032)
+{
+	static const long req[] = { 0,	1,  8,	 9,   24,   25,
+				    40, 41, 104, 105, 1032, 1033 };
+	/* Whether req[i] and req[i + 1] share a size class. */
+	static const long same_next[] = { 1, 1, 1, 1, 0, 1, 0, 0, 0, 0 };
+	char key[32];
+
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		snprintf(key, sizeof(key), "cached_%ld", req[i]);
+		cr_expect(eq(long, probe(env, "classes", key),
+			     req[i] <= cached_upto),
+			  "%s %s", env, key);
+		snprintf(key, sizeof(key), "back_%ld", req[i]);
+		cr_expect(eq(long, probe(env, "classes", key), 1), "%s %s", env,
+			  key);
+	}
+	for (size_t i = 0; i < sizeof(same_next) / sizeof(same_next[0]); i++) {
+		snprintf(key, sizeof(key), "next_%ld", req[i]);
+		cr_expect(eq(long, probe(env, "classes", key), same_next[i]),
+			  "%s %s", env, key);
+	}
+	cr_expect(eq(long, probe(env, "classes", "next_1032"), next_1032));
+	cr_expect(eq(long, probe(env, "classes", "check"), 0));
+}
+
+/*
+ * malloc maps a request to its list in one step, and free bounds the
+ * list index once: every request up to the largest of the last class in
+ * use (1032 by default, 104 with tcache_max=100) is cached, those padded
+ * to MINSIZE (0 to 8 bytes) on list 0 with 9 to 24, and no request
+ * shares a list across a class edge.  Off, nothing is cached.
+ */
+Test(tcache, requests_at_class_edges)
+{
+	expect_classes("", -1, 1);
+	expect_classes(TCACHE_ON, 1032, 0);
+	expect_classes(TCACHE_ON ":glibc.malloc.tcache_max=100", 104, 1);
+}

@@ -94,7 +94,7 @@ struct malloc_state {
  *	(glibc.malloc.tcache_max sets it).
  * @tcache_max_bytes: largest request the per-thread cache would hold.
  * @tcache_max_request: the largest request of the last size class in use,
- *	tidx2usize(@tcache_bins - 1): malloc's one bound check.
+ *	tidx2usize(@tcache_bins - 1): the bound of malloc's cached requests.
  * @tcache_count: most chunks per size class (glibc.malloc.tcache_count).
  * @tcache_unsorted_limit: most unsorted chunks a malloc would move to the
  *	cache before giving up (0: no limit).

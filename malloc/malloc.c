@@ -64,7 +64,7 @@ static pt_noinline void *malloc_locked(size_t bytes)
 	if (unlikely(mp_.tcache_enabled && tcache == NULL) &&
 	    bytes <= PTRDIFF_MAX) {
 		tcache_init();
-		mem = tcache_try_get(bytes);
+		mem = tcache != NULL ? tcache_try_get(tcache, bytes) : NULL;
 		if (mem != NULL)
 			return mem;
 	}
@@ -91,69 +91,92 @@ static pt_noinline void *malloc_from_arena(size_t bytes)
 	return malloc_locked(bytes);
 }
 
+/*
+ * malloc() by a thread with the cache @tc: a chunk from it, else from
+ * the arena.  Every outcome is a jump to its own end (none comes back
+ * here to be tested), so that ptm_malloc() needs no frame.
+ */
+static pt_always_inline void *malloc_cached(struct tcache_perthread *tc,
+					    size_t bytes)
+{
+	size_t tc_idx = tcache_req2idx(bytes);
+
+	if (tc_idx == TCACHE_NO_BIN || tc->counts[tc_idx] == 0)
+		return malloc_from_arena(bytes);
+	return tcache_get(tc_idx);
+}
+
 /* malloc() proper: the thread's cache, else its arena. */
 static pt_always_inline void *malloc_cached_or_arena(size_t bytes)
 {
-	void *mem = tcache_try_get(bytes);
+	struct tcache_perthread *tc = tcache;
 
-	return mem != NULL ? mem : malloc_from_arena(bytes);
+	return tc != NULL ? malloc_cached(tc, bytes) : malloc_from_arena(bytes);
 }
-
-/**
- * struct slow_malloc - what malloc's slow entry did.
- * @mem: the block (or NULL).
- * @track: whether valgrind must be told about it, by the caller.
- */
-struct slow_malloc {
-	void *mem;
-	bool track;
-};
 
 /*
  * malloc() on its slow entry: the first call (which initialises, and
  * may install hooks: MALLOC_CHECK_), a hook to call, or a process under
  * valgrind, whose tools see every block come and go.  The block is
  * registered with valgrind by ptm_malloc() itself, so that memcheck's
- * reports name it as the allocating function.
+ * reports name it as the allocating function: *@track (NULL in a build
+ * where track_defers() is false) says whether it must.
  */
-static pt_noinline struct slow_malloc malloc_slow_entry(size_t bytes,
-							const void *caller)
+static pt_noinline void *malloc_slow_entry(size_t bytes, const void *caller,
+					   bool *track)
 {
 	void *(*hook)(size_t, const void *);
-	struct slow_malloc r = { NULL, false };
+	bool on;
+	void *mem;
 
 	malloc_init_once();
 	hook = HOOK_LOAD(ptm_malloc_hook);
-	if (unlikely(hook != NULL)) {
-		r.mem = hook(bytes, caller);
-		return r;
-	}
-	r.track = track_on();
-	if (r.track)
+	if (unlikely(hook != NULL))
+		return hook(bytes, caller);
+	on = track_on();
+	if (on)
 		track_enter();
-	r.mem = malloc_cached_or_arena(bytes);
-	if (r.track)
-		r.track = track_alloc_deferred(r.mem, bytes);
-	return r;
+	mem = malloc_cached_or_arena(bytes);
+	if (on) {
+		bool deferred = track_alloc_deferred(mem, bytes);
+
+		if (track != NULL)
+			*track = deferred;
+	}
+	return mem;
 }
 
 /*
  * malloc(): @bytes of uninitialised memory, or NULL with ENOMEM.  The
  * common case, a chunk from the thread's cache, touches no lock and
- * makes no call.
+ * makes no call.  A thread with a cache is initialised, so that path
+ * tests only for a hook (and a checker, in a build that knows one);
+ * with either, it takes the slow entry, which reads the hook again (as
+ * before the cache existed: one another thread removes in between
+ * leaves the cache in use).  A
+ * build without valgrind leaves by a jump on every path, so that the
+ * function needs no frame.
  */
 void *ptm_malloc(size_t bytes)
 {
-	struct slow_malloc r;
+	struct tcache_perthread *tc = tcache;
+	bool track = false;
+	void *mem;
 
-	if (unlikely(!malloc_initialized() ||
-		     HOOK_LOAD(ptm_malloc_hook) != NULL || track_active())) {
-		r = malloc_slow_entry(bytes, __builtin_return_address(0));
-		if (r.track)
-			track_issue(~(uintptr_t)r.mem);
-		return r.mem;
+	if (tc != NULL) {
+		if (likely(HOOK_LOAD(ptm_malloc_hook) == NULL &&
+			   !track_active()))
+			return malloc_cached(tc, bytes);
+	} else if (likely(malloc_initialized() &&
+			  HOOK_LOAD(ptm_malloc_hook) == NULL &&
+			  !track_active())) {
+		return malloc_from_arena(bytes);
 	}
-	return malloc_cached_or_arena(bytes);
+	mem = malloc_slow_entry(bytes, __builtin_return_address(0),
+				track_defers() ? &track : NULL);
+	if (track)
+		track_issue(~(uintptr_t)mem);
+	return mem;
 }
 
 /*
@@ -252,6 +275,41 @@ static pt_noinline void free_before_init(void *mem, const void *caller)
 }
 
 /*
+ * The bits of a size word that send free()'s cached path to the general
+ * one: a mapped chunk, or a size that is not a multiple of
+ * MALLOC_ALIGNMENT (SIZE_BITS are flags, the rest of the mask is size).
+ */
+#define FREE_CACHED_BAIL (IS_MMAPPED | (MALLOC_ALIGN_MASK & ~SIZE_BITS))
+
+/*
+ * free() of the heap chunk @p by a thread with a cache, when its size
+ * word @head has none of FREE_CACHED_BAIL.  free_chunk_ok()'s checks
+ * are made the short way, on @head itself (its flags left are below
+ * MALLOC_ALIGNMENT), each as strict as glibc's or stricter: a size with
+ * a cache list is at least MINSIZE (one unsigned bound stands for
+ * glibc's tc_idx < tcache_bins and size < MINSIZE), and a chunk whose
+ * end does not wrap does not start above -size.  A chunk failing any of
+ * them takes the general path, which makes every check in glibc's order.
+ */
+static pt_always_inline void free_heap_chunk_cached(struct malloc_chunk *p,
+						    size_t head)
+{
+	size_t tc_idx = (head - MINSIZE) / MALLOC_ALIGNMENT;
+	size_t size;
+	uintptr_t end;
+
+	if (unlikely(tc_idx >= mp_.tcache_bins ||
+		     __builtin_add_overflow((uintptr_t)p, head, &end) ||
+		     misaligned_chunk(p))) {
+		free_heap_chunk(p, head);
+		return;
+	}
+	size = head & ~SIZE_BITS;
+	if (!tcache_try_put_bin(NULL, p, size, tc_idx, false))
+		free_to_arena(arena_for_head(p, head), p, size, false);
+}
+
+/*
  * free() of the non-NULL @mem.  Only the paths into the system save
  * errno (free preserves it, as in glibc 2.33 and later); the common
  * ones make no call but a final jump.  The thread's cache is looked up
@@ -263,7 +321,9 @@ static pt_always_inline void free_chunk(void *mem)
 	struct malloc_chunk *p = mem2chunk(mem);
 	size_t head = load_size_word(p);
 
-	if (likely(tcache != NULL) && likely(!(head & IS_MMAPPED)))
+	if (likely(tcache != NULL) && likely(!(head & FREE_CACHED_BAIL)))
+		free_heap_chunk_cached(p, head);
+	else if (likely(tcache != NULL) && !(head & IS_MMAPPED))
 		free_heap_chunk(p, head);
 	else if (unlikely(!malloc_initialized()))
 		free_before_init(mem, __builtin_return_address(0));

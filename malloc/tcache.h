@@ -95,21 +95,36 @@ static inline bool tcache_room(size_t tc_idx)
 	return tcache->counts[tc_idx] < mp_.tcache_count;
 }
 
-/*
- * malloc's fast path: a chunk for a request of @bytes from the calling
- * thread's cache, or NULL when it has none of that size (or no cache).
- * One bound, the largest request of the last size class in use, stands
- * for glibc's tc_idx < tcache_bins and keeps request2size() from
- * wrapping.
- */
-static inline void *tcache_try_get(size_t bytes)
-{
-	size_t tc_idx;
+/* tcache_req2idx() of a request too large for the thread's lists. */
+#define TCACHE_NO_BIN SIZE_MAX
 
-	if (tcache == NULL || bytes > mp_.tcache_max_request)
-		return NULL;
-	tc_idx = csize2tidx(request2size(bytes));
-	if (tcache->counts[tc_idx] == 0)
+/*
+ * The cache list of a request of @bytes, csize2tidx(request2size(@bytes))
+ * in one step, or TCACHE_NO_BIN when @bytes exceeds
+ * mp_.tcache_max_request.  Above the requests that pad to MINSIZE there
+ * is a list per MALLOC_ALIGNMENT bytes (MINSIZE is a multiple of it);
+ * those requests wrap below zero and so past the one bound check, which
+ * sends them to their list 0 off the common path.
+ */
+static inline size_t tcache_req2idx(size_t bytes)
+{
+	const size_t pad = SIZE_SZ + MALLOC_ALIGN_MASK;
+	size_t tc_idx = (bytes - (MINSIZE - pad)) / MALLOC_ALIGNMENT;
+
+	if (likely(tc_idx < mp_.tcache_bins))
+		return tc_idx;
+	return bytes <= mp_.tcache_max_request ? 0 : TCACHE_NO_BIN;
+}
+
+/*
+ * A chunk for a request of @bytes from the calling thread's cache @tc
+ * (not NULL), or NULL when it has none of that size.
+ */
+static inline void *tcache_try_get(struct tcache_perthread *tc, size_t bytes)
+{
+	size_t tc_idx = tcache_req2idx(bytes);
+
+	if (tc_idx == TCACHE_NO_BIN || tc->counts[tc_idx] == 0)
 		return NULL;
 	return tcache_get(tc_idx);
 }
@@ -117,6 +132,27 @@ static inline void *tcache_try_get(size_t bytes)
 pt_hidden void tcache_free_keyed(struct malloc_state *av,
 				 struct malloc_chunk *p, size_t size,
 				 bool have_lock);
+
+/*
+ * tcache_try_put() once the thread is known to have the list @tc_idx
+ * for chunks of @size: the double-free check if @p carries the key,
+ * then the room check.  Returns whether the free is done.
+ */
+static inline bool tcache_try_put_bin(struct malloc_state *av,
+				      struct malloc_chunk *p, size_t size,
+				      size_t tc_idx, bool have_lock)
+{
+	struct tcache_entry *e = chunk2mem(p);
+
+	if (unlikely(e->key == tcache_key)) {
+		tcache_free_keyed(av, p, size, have_lock);
+		return true;
+	}
+	if (!tcache_room(tc_idx))
+		return false;
+	tcache_put(p, tc_idx);
+	return true;
+}
 
 /*
  * The per-thread cache's step of every free of the heap chunk @p (@size
@@ -135,18 +171,10 @@ static inline bool tcache_try_put(struct malloc_state *av,
 				  bool have_lock)
 {
 	size_t tc_idx = csize2tidx(size);
-	struct tcache_entry *e = chunk2mem(p);
 
 	if (!tcache_has_bin(tc_idx))
 		return false;
-	if (unlikely(e->key == tcache_key)) {
-		tcache_free_keyed(av, p, size, have_lock);
-		return true;
-	}
-	if (!tcache_room(tc_idx))
-		return false;
-	tcache_put(p, tc_idx);
-	return true;
+	return tcache_try_put_bin(av, p, size, tc_idx, have_lock);
 }
 
 /* malloc/tcache.c */

@@ -148,6 +148,12 @@ static inline bool track_active(void)
 	return __atomic_load_n(&track_vg, __ATOMIC_RELAXED) != 0;
 }
 
+/* Whether an allocation's slow path may defer a request (it may here). */
+static inline bool track_defers(void)
+{
+	return true;
+}
+
 /* Find out now whether valgrind is there (ptmalloc_init()). */
 static inline void track_detect(void)
 {
@@ -498,6 +504,12 @@ static inline void track_remap(void *old, size_t old_len, void *p,
  */
 static inline void track_detect(void)
 {
+}
+
+/* Whether an allocation's slow path may defer a request: never. */
+static inline bool track_defers(void)
+{
+	return false;
 }
 
 #define track_issue(last) ((void)(last))

@@ -13,6 +13,8 @@
  *				     has room: the rest of the bin moves in,
  *				     in the main thread, then in a thread
  *				     with an arena of its own
+ *	tcache_probe classes         requests at the edges of the cache's
+ *				     size classes: which frees are cached
  *
  * Run with or without GLIBC_TUNABLES=glibc.malloc.tcache_count=N.
  * Prints "KEY VALUE" lines with write(2) only.
@@ -154,6 +156,42 @@ static void thread_exit(void)
 	put("check", ptm_debug_check_heap());
 }
 
+/*
+ * For each request at an edge of a size class (those padded to MINSIZE,
+ * the next class, the largest cached request of the default and of
+ * tcache_max=100, and one byte more), whether its free was cached (the
+ * bytes in use did not drop), whether the same request then got the
+ * block back, and whether a request of the neighbouring class did not.
+ */
+static void classes(void)
+{
+	static const size_t req[] = { 0,  1,  8,   9,	24,   25,
+				      40, 41, 104, 105, 1032, 1033 };
+	char key[32];
+
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		void *p = ptm_malloc(req[i]);
+		size_t before;
+
+		(void)ptm_malloc(16);
+		before = ptm_mallinfo2().uordblks;
+		ptm_free(p);
+		snprintf(key, sizeof(key), "cached_%zu", req[i]);
+		put(key, ptm_mallinfo2().uordblks == before);
+		snprintf(key, sizeof(key), "back_%zu", req[i]);
+		put(key, ptm_malloc(req[i]) == p);
+	}
+	for (size_t i = 0; i + 1 < sizeof(req) / sizeof(req[0]); i++) {
+		void *p = ptm_malloc(req[i]);
+
+		(void)ptm_malloc(16);
+		ptm_free(p);
+		snprintf(key, sizeof(key), "next_%zu", req[i]);
+		put(key, ptm_malloc(req[i + 1]) == p);
+	}
+	put("check", ptm_debug_check_heap());
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2)
@@ -175,6 +213,8 @@ int main(int argc, char **argv)
 		key_coincidence();
 	} else if (strcmp(argv[1], "figures") == 0) {
 		figures();
+	} else if (strcmp(argv[1], "classes") == 0) {
+		classes();
 	} else if (strcmp(argv[1], "thread-exit") == 0) {
 		thread_exit();
 	} else if (strcmp(argv[1], "stash-smallbin") == 0) {
