@@ -12,8 +12,9 @@
  *      or 8 per online core once more than arena_test exist);
  *   3. else an existing arena, round robin, preferring one whose lock
  *      is free at that moment.
- * A thread's exit (a pthread key destructor: glibc's own thread-exit
- * hook does not call this library) detaches it from its arena, which
+ * A thread's exit (the system layer's thread-exit callback, a pthread
+ * key destructor: glibc's own thread-exit hook does not call this
+ * library) detaches it from its arena, which
  * goes on the free list when no thread is left on it.
  *
  * Lock order (a thread holding a lock may only take locks below it):
