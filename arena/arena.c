@@ -12,8 +12,9 @@
  *      or 8 per online core once more than arena_test exist);
  *   3. else an existing arena, round robin, preferring one whose lock
  *      is free at that moment.
- * A thread's exit (a pthread key destructor: glibc's own thread-exit
- * hook does not call this library) detaches it from its arena, which
+ * A thread's exit (the system layer's thread-exit callback, a pthread
+ * key destructor: glibc's own thread-exit hook does not call this
+ * library) detaches it from its arena, which
  * goes on the free list when no thread is left on it.
  *
  * Lock order (a thread holding a lock may only take locks below it):
@@ -28,7 +29,6 @@
  * Debug builds (PTM_DEBUG >= 1) count the arena mutexes each thread
  * holds and abort if list_lock is taken while any is held.
  */
-#include <pthread.h>
 
 #include "arena.h"
 #include "../malloc/tcache.h"
@@ -41,7 +41,7 @@ struct malloc_state main_arena = {
 };
 
 /* The arena of the calling thread; NULL until its first allocation. */
-__thread struct malloc_state *thread_arena;
+os_thread_local struct malloc_state *thread_arena;
 
 /* Lock 2 of the lock order: the arena list and narenas. */
 static struct ptm_mutex list_lock = PTM_MUTEX_INITIALIZER;
@@ -50,7 +50,7 @@ static struct ptm_mutex list_lock = PTM_MUTEX_INITIALIZER;
 static struct ptm_mutex free_list_lock = PTM_MUTEX_INITIALIZER;
 
 /* The calling thread's flags (internal.h). */
-__thread struct thread_flags thread_flags;
+os_thread_local struct thread_flags thread_flags;
 
 /* Arenas that no thread uses, most recently freed first. */
 static struct malloc_state *free_list;
@@ -60,9 +60,6 @@ static size_t narenas = 1;
 
 /* Set once a second thread has called into the allocator. */
 static bool multi_threaded;
-
-/* Runs the thread-exit cleanup for threads that have an arena. */
-static pthread_key_t exit_key;
 
 /* Lock @av if it is free; true on success. */
 static bool arena_trylock(struct malloc_state *av)
@@ -127,7 +124,7 @@ static void attach_arena(struct malloc_state *av)
 	av->attached_threads++;
 	lock_release(&free_list_lock);
 	thread_arena = av;
-	pthread_setspecific(exit_key, av);
+	os_thread_exit_arm(av);
 }
 
 /* Thread exit: detach the exiting thread from its arena. */
@@ -349,7 +346,7 @@ void arena_fork_reset_child(void)
 void arena_init(void)
 {
 	thread_arena = &main_arena;
-	pthread_key_create(&exit_key, arena_thread_exit);
-	pthread_setspecific(exit_key, &main_arena);
+	os_thread_exit_init(arena_thread_exit);
+	os_thread_exit_arm(&main_arena);
 	arena_fork_init();
 }

@@ -75,7 +75,7 @@ pt_hidden int grow_heap(struct heap_info *h, long diff);
 pt_hidden int heap_trim(struct heap_info *heap, size_t pad);
 
 /* arena/arena.c */
-pt_hidden extern __thread struct malloc_state *thread_arena;
+pt_hidden extern os_thread_local struct malloc_state *thread_arena;
 pt_hidden struct malloc_state *arena_get_first(size_t bytes);
 pt_hidden struct malloc_state *arena_get_retry(struct malloc_state *av,
 					       size_t bytes);

@@ -20,7 +20,6 @@
  * a lock its own thread holds.  The prepare handler's decision is kept
  * (per thread) for the parent and child handlers of the same fork().
  */
-#include <pthread.h>
 
 #include "arena.h"
 #include "os.h"
@@ -68,5 +67,5 @@ static void fork_unlock_child(void)
 /* Register the fork handlers (once, from arena_init()). */
 void arena_fork_init(void)
 {
-	pthread_atfork(fork_lock_parent, fork_unlock_parent, fork_unlock_child);
+	os_atfork(fork_lock_parent, fork_unlock_parent, fork_unlock_child);
 }

@@ -26,13 +26,11 @@
  * (through heapmap_at()), and the destructor.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "os.h"
 #include "ptmalloc.h"
 
 unsigned int heapmap_when;
@@ -69,14 +67,14 @@ void heapmap_from_env(void)
 	static char name[] = "MALLOC_HEAPMAP_";
 	static char at_name[] = "MALLOC_HEAPMAP_AT_";
 	static char w_exit[] = "exit", w_trim[] = "trim", w_stats[] = "stats";
-	const char *pattern = secure_getenv(name);
+	const char *pattern = os_secure_getenv(name);
 	const char *at;
 
 	if (pattern == NULL || pattern[0] == '\0' ||
 	    strlen(pattern) >= sizeof(heapmap_pattern))
 		return;
 	strcpy(heapmap_pattern, pattern);
-	at = secure_getenv(at_name);
+	at = os_secure_getenv(at_name);
 	if (at == NULL || at[0] == '\0') {
 		heapmap_when = HEAPMAP_AT_EXIT;
 		return;
@@ -110,7 +108,7 @@ static bool heapmap_path(char *out, size_t cap, unsigned int seq)
 
 		if (*p == '%' && (p[1] == 'p' || p[1] == 'n')) {
 			snprintf(num, sizeof(num), "%ld",
-				 p[1] == 'p' ? (long)getpid() : (long)seq);
+				 p[1] == 'p' ? os_process_id() : (long)seq);
 			p++;
 		} else if (*p == '%' && p[1] == '%') {
 			snprintf(num, sizeof(num), "%%");
@@ -150,11 +148,11 @@ void heapmap_event(unsigned int event)
 			  __atomic_fetch_add(&heapmap_seq, 1,
 					     __ATOMIC_RELAXED)))
 		return;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = os_open_truncate(path, 0644);
 	if (fd >= 0) {
 		ptm_heap_map(fd, heapmap_is_svg(path) ? PTM_HEAPMAP_SVG :
 							PTM_HEAPMAP_TEXT);
-		close(fd);
+		os_close(fd);
 	}
 	errno = saved;
 }

@@ -23,6 +23,7 @@
 #include "compiler.h"
 #include "ptmalloc.h"
 #include "valgrind.h"
+#include "os.h"
 #include "lock.h" /* sysdeps/$(OS)/: the arena mutex, single_threaded() */
 
 /* flags of struct malloc_state: the heap is not one contiguous range. */
@@ -565,7 +566,7 @@ struct thread_flags {
 	bool fork_locked;
 };
 
-pt_hidden extern __thread struct thread_flags thread_flags;
+pt_hidden extern os_thread_local struct thread_flags thread_flags;
 
 /* Lock @av (nothing to do while the process is single-threaded). */
 static inline void arena_lock(struct malloc_state *av)

@@ -414,7 +414,7 @@ void malloc_check_from_env(void)
 	/* Not a literal: getenv() reads the name, and start-up reads no
 	 * .rodata page (see malloc/tunables.c). */
 	static char name[] = "MALLOC_CHECK_";
-	const char *s = secure_getenv(name);
+	const char *s = os_secure_getenv(name);
 
 	if (s == NULL || s[0] == '\0')
 		return;

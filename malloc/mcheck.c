@@ -39,7 +39,6 @@
  */
 #include <errno.h>
 #include <mcheck.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -76,7 +75,8 @@ struct mcheck_hdr {
 /**
  * struct mcheck_state - the checker, all of it under @lock.
  * @lock: serialises the hooks, ptm_mcheck() and the checks.
- * @owner: the thread that holds @lock (0 when free).
+ * @owner: the thread that holds @lock, as the address of its
+ *	thread_flags (unique among live threads; NULL when free).
  * @depth: how deep @owner is in the checker; only the outermost level
  *	takes @lock (an abort function may allocate).
  * @used: the hooks are installed and checking (off while the abort
@@ -91,7 +91,7 @@ struct mcheck_hdr {
  */
 static struct mcheck_state {
 	struct ptm_mutex lock;
-	pthread_t owner;
+	const void *owner;
 	unsigned int depth;
 	bool used;
 	bool pedantic;
@@ -109,9 +109,9 @@ static struct mcheck_state {
  */
 static void mc_enter(void)
 {
-	pthread_t self = pthread_self();
+	const void *self = &thread_flags;
 
-	if (pthread_equal(__atomic_load_n(&mc.owner, __ATOMIC_RELAXED), self)) {
+	if (__atomic_load_n(&mc.owner, __ATOMIC_RELAXED) == self) {
 		mc.depth++;
 		return;
 	}
@@ -125,7 +125,7 @@ static void mc_leave(void)
 {
 	if (--mc.depth > 0)
 		return;
-	__atomic_store_n(&mc.owner, (pthread_t)0, __ATOMIC_RELAXED);
+	__atomic_store_n(&mc.owner, NULL, __ATOMIC_RELAXED);
 	lock_release(&mc.lock);
 }
 
@@ -414,7 +414,7 @@ static void mc_fork_parent(void)
 /* The child's other threads are gone: the lock is free again. */
 static void mc_fork_child(void)
 {
-	mc.owner = (pthread_t)0;
+	mc.owner = NULL;
 	mc.depth = 0;
 	lock_init(&mc.lock);
 }
@@ -431,7 +431,7 @@ static void mc_install(void)
 	/* Keep the compiler from pairing the two calls away. */
 	__asm__ volatile("" : "+r"(p));
 	ptm_free(p);
-	pthread_atfork(mc_fork_prepare, mc_fork_parent, mc_fork_child);
+	os_atfork(mc_fork_prepare, mc_fork_parent, mc_fork_child);
 	mc_enter();
 	mc.old_free = HOOK_LOAD(ptm_free_hook);
 	mc.old_malloc = HOOK_LOAD(ptm_malloc_hook);

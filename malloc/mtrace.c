@@ -39,13 +39,8 @@
  * goes untraced.  dladdr() runs before the lock is taken, as in glibc,
  * since it takes the dynamic loader's lock.
  */
-#include <dlfcn.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "os.h"
@@ -137,7 +132,7 @@ static void tr_putsize(size_t n)
  * The "@ CALLER " prefix of an event (nothing when @caller is NULL);
  * @info is dladdr()'s answer for @caller, or NULL when it had none.
  */
-static void tr_where(const void *caller, const Dl_info *info)
+static void tr_where(const void *caller, const struct os_symbol *info)
 {
 	uintptr_t c = (uintptr_t)caller;
 
@@ -150,35 +145,36 @@ static void tr_where(const void *caller, const Dl_info *info)
 		return;
 	}
 	tr_puts("@ ");
-	if (info->dli_fname != NULL) {
-		tr_puts(info->dli_fname);
+	if (info->file != NULL) {
+		tr_puts(info->file);
 		tr_puts(":");
 	}
-	if (info->dli_sname != NULL) {
-		uintptr_t s = (uintptr_t)info->dli_saddr;
+	if (info->name != NULL) {
+		uintptr_t s = (uintptr_t)info->addr;
 
 		tr_puts("(");
-		tr_puts(info->dli_sname);
+		tr_puts(info->name);
 		tr_puts(c >= s ? "+" : "-");
 		tr_puthex(c >= s ? c - s : s - c);
 		tr_puts(")");
 	}
 	tr_puts("[0x");
-	tr_puthex(c - (uintptr_t)info->dli_fbase);
+	tr_puthex(c - (uintptr_t)info->base);
 	tr_puts("] ");
 }
 
-/* dladdr() for @caller into @mem: @mem, or NULL when it fails. */
-static const Dl_info *tr_info(const void *caller, Dl_info *mem)
+/* os_symbolize() for @caller into @mem: @mem, or NULL when it fails. */
+static const struct os_symbol *tr_info(const void *caller,
+				       struct os_symbol *mem)
 {
-	if (caller == NULL || dladdr(caller, mem) == 0)
+	if (caller == NULL || os_symbolize(caller, mem) != 0)
 		return NULL;
 	return mem;
 }
 
 /* One "[@ CALLER ]OP ADDR[ SIZE]" line; @size NULL: no size. */
-static void tr_event(const void *caller, const Dl_info *info, const char *op,
-		     const void *addr, const size_t *size)
+static void tr_event(const void *caller, const struct os_symbol *info,
+		     const char *op, const void *addr, const size_t *size)
 {
 	tr_where(caller, info);
 	tr_puts(op);
@@ -199,8 +195,8 @@ static void *tr_memalign(size_t alignment, size_t size, const void *caller);
 /* malloc (and calloc) hook: allocate as before, then log "+". */
 static void *tr_malloc(size_t size, const void *caller)
 {
-	Dl_info mem;
-	const Dl_info *info = tr_info(caller, &mem);
+	struct os_symbol mem;
+	const struct os_symbol *info = tr_info(caller, &mem);
 	void *(*old)(size_t, const void *);
 	void *p;
 
@@ -223,8 +219,8 @@ static void *tr_malloc(size_t size, const void *caller)
 /* free hook: log "-" first, while the address is still ours, then free. */
 static void tr_free(void *ptr, const void *caller)
 {
-	Dl_info mem;
-	const Dl_info *info;
+	struct os_symbol mem;
+	const struct os_symbol *info;
 	void (*old)(void *, const void *);
 
 	if (ptr == NULL)
@@ -252,8 +248,8 @@ static void tr_free(void *ptr, const void *caller)
 }
 
 /* Log what realloc(@ptr, @size) did, having returned @p. */
-static void tr_log_realloc(const void *caller, const Dl_info *info, void *ptr,
-			   size_t size, void *p)
+static void tr_log_realloc(const void *caller, const struct os_symbol *info,
+			   void *ptr, size_t size, void *p)
 {
 	if (p == NULL && size != 0)
 		tr_event(caller, info, "!", ptr, &size);
@@ -274,8 +270,8 @@ static void tr_log_realloc(const void *caller, const Dl_info *info, void *ptr,
  */
 static void *tr_realloc(void *ptr, size_t size, const void *caller)
 {
-	Dl_info mem;
-	const Dl_info *info = tr_info(caller, &mem);
+	struct os_symbol mem;
+	const struct os_symbol *info = tr_info(caller, &mem);
 	void *(*old)(void *, size_t, const void *);
 	void *p;
 
@@ -304,8 +300,8 @@ static void *tr_realloc(void *ptr, size_t size, const void *caller)
  */
 static void *tr_memalign(size_t alignment, size_t size, const void *caller)
 {
-	Dl_info mem;
-	const Dl_info *info = tr_info(caller, &mem);
+	struct os_symbol mem;
+	const struct os_symbol *info = tr_info(caller, &mem);
 	void *(*old)(size_t, size_t, const void *);
 	void *p;
 
@@ -351,10 +347,8 @@ static void tr_postfork_child(void)
  */
 static void tr_release_libc_mem(void)
 {
-	extern void __libc_freeres(void);
-
 	if (__atomic_load_n(&tr.fd, __ATOMIC_RELAXED) >= 0)
-		__libc_freeres();
+		os_release_libc_memory();
 }
 
 /*
@@ -367,8 +361,8 @@ static void tr_register_once(void)
 
 	if (__atomic_exchange_n(&done, true, __ATOMIC_ACQ_REL))
 		return;
-	pthread_atfork(tr_prefork, tr_postfork_parent, tr_postfork_child);
-	atexit(tr_release_libc_mem);
+	os_atfork(tr_prefork, tr_postfork_parent, tr_postfork_child);
+	os_atexit(tr_release_libc_mem);
 }
 
 /*
@@ -385,7 +379,7 @@ void ptm_mtrace(void)
 	/* Hooks that the initialisation installs (MALLOC_CHECK_) go first. */
 	if (!malloc_initialized())
 		ptmalloc_init();
-	path = secure_getenv("MALLOC_TRACE");
+	path = os_secure_getenv("MALLOC_TRACE");
 	if (path == NULL)
 		return;
 	tr_register_once();
@@ -394,7 +388,7 @@ void ptm_mtrace(void)
 		lock_release(&tr.lock);
 		return;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = os_open_truncate(path, 0666);
 	if (fd < 0) {
 		lock_release(&tr.lock);
 		return;
@@ -430,7 +424,7 @@ void ptm_muntrace(void)
 	HOOK_STORE(ptm_memalign_hook, tr.old_memalign);
 	tr_puts("= End\n");
 	tr_flush();
-	close(tr.fd);
+	os_close(tr.fd);
 	tr.fd = -1;
 	lock_release(&tr.lock);
 }

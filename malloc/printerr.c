@@ -20,9 +20,6 @@
 #include "os.h"
 #include "ptmalloc.h"
 
-extern char *program_invocation_name;
-extern char *program_invocation_short_name;
-
 /* Append @s to the buffer @buf of @cap bytes at *@len. */
 static void append(char *buf, size_t cap, size_t *len, const char *s)
 {
@@ -241,8 +238,7 @@ void malloc_printerr(int action, const char *str, void *ptr)
 	} else if (action & 1) {
 		append(buf, sizeof(buf), &len, "*** Error in `");
 		append(buf, sizeof(buf), &len,
-		       program_invocation_name ? program_invocation_name :
-						 "<unknown>");
+		       os_program_name() ? os_program_name() : "<unknown>");
 		append(buf, sizeof(buf), &len, "': ");
 		append(buf, sizeof(buf), &len, str);
 		append(buf, sizeof(buf), &len, ": 0x");
@@ -267,7 +263,7 @@ void malloc_printerr(int action, const char *str, void *ptr)
 void malloc_assert_fail(const char *assertion, const char *file,
 			unsigned int line, const char *function)
 {
-	const char *prog = program_invocation_short_name;
+	const char *prog = os_program_short_name();
 	char buf[1024];
 	size_t len = 0;
 

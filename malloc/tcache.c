@@ -11,7 +11,7 @@
 #include "ptmalloc.h"
 #include "tcache.h"
 
-__thread struct tcache_perthread *tcache;
+os_thread_local struct tcache_perthread *tcache;
 uintptr_t tcache_key;
 
 /*
@@ -29,7 +29,7 @@ void tcache_key_init(void)
 	if (os_random_bytes(&tcache_key, sizeof(tcache_key)) == 0)
 		return;
 	/* LCOV_EXCL_START: see above. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	os_monotonic_time(&ts);
 	tcache_key = ((uintptr_t)ts.tv_nsec << (4 * sizeof(uintptr_t))) ^
 		     (uintptr_t)ts.tv_sec ^ (uintptr_t)&ts;
 	/* LCOV_EXCL_STOP */

@@ -45,7 +45,7 @@ struct tcache_perthread {
 	struct tcache_entry *entries[TCACHE_MAX_BINS];
 };
 
-pt_hidden extern __thread struct tcache_perthread *tcache;
+pt_hidden extern os_thread_local struct tcache_perthread *tcache;
 pt_hidden extern uintptr_t tcache_key;
 
 /* Whether chunks of size @nb have a cache list for this thread. */

@@ -28,7 +28,7 @@
  * only the GLIBC_TUNABLES spelling is handled here, so it wins.
  *
  * Nothing here allocates: the environment is read in place through
- * environ, which is what getenv() does.
+ * the vector os_secure_environ() gives, which is what getenv() does.
  *
  * Nor does start-up read .rodata: the names it compares every
  * environment entry with are kept in the table itself (.data.rel.ro,
@@ -39,12 +39,10 @@
  * fault): about 20 KiB more in every process.
  */
 #include <stdint.h>
-#include <sys/auxv.h>
 
 #include "internal.h"
+#include "os.h"
 #include "ptmalloc.h"
-
-extern char **environ;
 
 /* Not const, which would put them in .rodata (see the top of the file). */
 static char tunables_var[] = "GLIBC_TUNABLES";
@@ -387,9 +385,11 @@ void tunables_init(void)
 {
 	struct tunable_values tv = { { 0 }, { false } };
 
-	if (getauxval(AT_SECURE) != 0 || environ == NULL)
+	char **env = os_secure_environ();
+
+	if (env == NULL)
 		return;
-	for (char **e = environ; *e != NULL; e++)
+	for (char **e = env; *e != NULL; e++)
 		read_env_entry(&tv, *e);
 	for (size_t i = 0; i < NTUNABLES; i++)
 		if (tv.found[i])

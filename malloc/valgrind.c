@@ -38,7 +38,7 @@ static pt_unused size_t plausible_usable(void *mem)
 
 int track_vg = -1;
 /* A struct: an array this large would be aligned to 16 bytes. */
-__thread struct track_request track_req;
+os_thread_local struct track_request track_req;
 
 /*
  * First use: ask valgrind whether it is there.  Under valgrind the main

@@ -58,6 +58,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "os.h"
 
 /*
  * Which tool.  An ASan build instruments the code; only the allocator's
@@ -113,7 +114,7 @@ struct track_request {
 	unsigned long word[5];
 };
 
-pt_hidden extern __thread struct track_request track_req;
+pt_hidden extern os_thread_local struct track_request track_req;
 
 /*
  * The block the innermost allocation of this thread registered, stored

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "../malloc/compiler.h"
 
@@ -110,5 +111,95 @@ pt_hidden void os_stdio_list_reset(void);
  */
 pt_hidden int os_cancel_defer(void);
 pt_hidden void os_cancel_restore(int state);
+
+/*
+ * The program's name as it was run (argv[0]) and its last component,
+ * for the fatal reports; NULL when the C library does not record it.
+ */
+pt_hidden const char *os_program_name(void);
+pt_hidden const char *os_program_short_name(void);
+
+/*
+ * Have the C library free the memory it keeps for the whole run (glibc's
+ * __libc_freeres()), so that a leak report at exit shows only the
+ * program's blocks; a C library without such a call does nothing.
+ */
+pt_hidden void os_release_libc_memory(void);
+
+/*
+ * Thread-local storage for the allocator's per-thread state (the arena,
+ * the cache, the flags): a definition must not make the dynamic loader
+ * or the C library allocate, so the library is built with the
+ * initial-exec model.  Linux and the generic layer use the compiler's
+ * __thread.
+ */
+#define os_thread_local __thread
+
+/*
+ * The value of the environment variable @name, or NULL when it is unset
+ * or the process runs in secure-execution mode (set-user-ID and the
+ * like), as glibc's secure_getenv().  Never allocates.
+ */
+pt_hidden const char *os_secure_getenv(const char *name);
+
+/*
+ * The environment vector, for a scan of every entry (the tunables), or
+ * NULL when there is none or the process runs in secure-execution mode.
+ */
+pt_hidden char **os_secure_environ(void);
+
+/*
+ * Register @fn as the one thread-exit callback (POSIX thread-specific
+ * data): from then on a thread that called os_thread_exit_arm() with a
+ * non-NULL value has @fn called with it when it exits.  0 or -1.
+ */
+pt_hidden int os_thread_exit_init(void (*fn)(void *));
+
+/* Set the calling thread's value for the thread-exit callback. */
+pt_hidden void os_thread_exit_arm(void *arg);
+
+/*
+ * Fork handlers (pthread_atfork's contract): @prepare runs before fork()
+ * in the forking thread, @parent and @child after it in each process.
+ * May allocate; 0 or an error number.
+ */
+pt_hidden int os_atfork(void (*prepare)(void), void (*parent)(void),
+			void (*child)(void));
+
+/* Call @fn at normal process exit (atexit's contract); 0 or non-zero. */
+pt_hidden int os_atexit(void (*fn)(void));
+
+/*
+ * Open @path for writing, created with @mode if missing, truncated and
+ * close-on-exec, without allocating: the descriptor, or -1 with errno.
+ */
+pt_hidden int os_open_truncate(const char *path, int mode);
+
+/* close(2) of a descriptor os_open_truncate() gave. */
+pt_hidden void os_close(int fd);
+
+/* The process ID, for file names. */
+pt_hidden long os_process_id(void);
+
+/* The monotonic clock into @ts (for a key when no random bytes came). */
+pt_hidden void os_monotonic_time(struct timespec *ts);
+
+/*
+ * What the dynamic linker knows of a code address: the object's file and
+ * load base, and the nearest dynamic symbol's name and address (NULL
+ * when none).
+ */
+struct os_symbol {
+	const char *file;
+	void *base;
+	const char *name;
+	void *addr;
+};
+
+/*
+ * dladdr()'s answer for @addr into @sym: 0, or -1 when the address is in
+ * no loaded object or the system cannot tell.  May allocate.
+ */
+pt_hidden int os_symbolize(const void *addr, struct os_symbol *sym);
 
 #endif /* PTM_OS_H */

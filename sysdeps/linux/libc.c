@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * What the allocator must respect of the C library it runs beside:
- * stdio's lock on its list of streams, which fork() takes, and the
- * calling thread's cancellation state (sysdeps/os.h).
+ * stdio's lock on its list of streams, which fork() takes, the program's
+ * name, and the release of glibc's own memory at exit (sysdeps/os.h).
  *
  * glibc (2.24 and later) takes the list lock in fork() itself, after
  * every fork handler has run and just before its own malloc's locks, so
@@ -10,16 +10,18 @@
  * allocates.  An allocator that is not glibc's can only take its locks
  * in a fork handler, before that point; it takes the list lock first
  * (glibc's exported _IO_list_lock, a recursive lock, so fork() can take
- * it again) to keep glibc's order.  The functions are referenced
- * weakly: a C library without them has no such lock to respect.
+ * it again) to keep glibc's order.  The list-lock functions are
+ * referenced weakly: a C library without them has no such lock to
+ * respect.
  */
-#include <pthread.h>
-
 #include "os.h"
 
 extern void _IO_list_lock(void) __attribute__((weak));
 extern void _IO_list_unlock(void) __attribute__((weak));
 extern void _IO_list_resetlock(void) __attribute__((weak));
+extern void __libc_freeres(void);
+extern char *program_invocation_name;
+extern char *program_invocation_short_name;
 
 /* Take stdio's list lock (before the arena locks, in fork's prepare). */
 void os_stdio_list_lock(void)
@@ -42,21 +44,20 @@ void os_stdio_list_reset(void)
 		_IO_list_resetlock();
 }
 
-/*
- * Hold off the calling thread's cancellation; the state to give back to
- * os_cancel_restore().  A request that arrives meanwhile stays pending
- * and is acted on at the next cancellation point after the restore.
- */
-int os_cancel_defer(void)
+/* glibc's (and musl's) program_invocation_name. */
+const char *os_program_name(void)
 {
-	int old = PTHREAD_CANCEL_ENABLE;
-
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-	return old;
+	return program_invocation_name;
 }
 
-/* Give back the state os_cancel_defer() returned. */
-void os_cancel_restore(int state)
+/* program_invocation_short_name: the name after its last '/'. */
+const char *os_program_short_name(void)
 {
-	pthread_setcancelstate(state, NULL);
+	return program_invocation_short_name;
+}
+
+/* glibc's __libc_freeres(). */
+void os_release_libc_memory(void)
+{
+	__libc_freeres();
 }
