@@ -90,14 +90,14 @@ static void calls_brk(struct calls *c)
 	note_success(c, c->b0 != MORECORE_FAILURE);
 	note_success(c, os_morecore(0x21000) == c->b0);
 	note_success(c, os_morecore(-0x1000) == c->b0 + 0x21000);
-	note_failure(c, os_morecore((ptrdiff_t)1 << 62) == MORECORE_FAILURE);
+	note_failure(c, os_morecore(PTRDIFF_MAX / 2 + 1) == MORECORE_FAILURE);
 	note_failure(c, os_morecore(-PTRDIFF_MAX) == MORECORE_FAILURE);
 }
 
 /* Mappings made, changed and refused; then everything undone. */
 static void calls_map(struct calls *c)
 {
-	const size_t big = (size_t)1 << 50;
+	const size_t big = SIZE_MAX / ((size_t)1 << 14) + 1;
 
 	c->p = os_mmap(NULL, 1052672, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS);
