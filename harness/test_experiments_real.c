@@ -54,10 +54,12 @@ static struct exp_result *run_cached(const char *cmd)
 /* A run must exit 0 on an untouched break without using glibc's heap. */
 static void check_preconditions(const char *cmd, struct exp_result *r)
 {
-	long long used = -1, glibc = -1, simulated = -1;
+	long long used = -1, glibc = -1, simulated = -1, known = -1;
 
 	cr_assert(eq(int, r->ok, 1), "%s did not exit 0 (status %#x)", cmd,
 		  r->status);
+	cr_expect(eq(int, exp_key(r->out, "startup_brk_known", &known), 1));
+	cr_expect(eq(i64, known, 1), "%s: no start_brk in /proc", cmd);
 	cr_expect(eq(int, exp_key(r->out, "startup_brk_used", &used), 1));
 	cr_expect(eq(i64, used, 0), "%s: break moved before main()", cmd);
 	cr_expect(eq(int, exp_key(r->out, "simulated", &simulated), 1));

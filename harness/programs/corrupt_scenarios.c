@@ -206,7 +206,8 @@ static void realloc_invalid_old_size(void)
 {
 	void *p = top_malloc(200);
 
-	W(p, -1) = (1UL << 40) | 1; /* nothing may be read through it */
+	/* Nothing may be read through it: 1 TiB, 1 GiB on a 32-bit port. */
+	W(p, -1) = ((size_t)1 << (SIZE_MAX > 0xffffffffu ? 40 : 30)) | 1;
 	s_realloc(p, 300);
 }
 

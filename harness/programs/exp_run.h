@@ -6,8 +6,10 @@
  * process, not the measured one, so they use glibc's malloc and stdio
  * freely.
  *
- *	exp_run()		run "exp_NAME MODE" from PTM_PROGRAMS_DIR,
- *				optionally under the real strace
+ *	exp_run()		run "exp_NAME MODE" from PTM_PROGRAMS_DIR
+ *				(or exp_programs_dir), optionally under the
+ *				real strace, or under exp_runner (a port's
+ *				qemu-user command line, make check-ports)
  *	exp_key()		one "KEY VALUE" figure of its output
  *	exp_strace_window()	the strace lines between the markers
  *	exp_strace_summary()	the window boiled down to KEY VALUE figures
@@ -38,6 +40,15 @@
 
 /* The calls the allocator makes (and traces), plus write for the marks. */
 #define EXP_STRACE_SET "trace=brk,mmap,munmap,mremap,mprotect,madvise,write"
+
+/*
+ * Where the programs are, and the command line that runs them (NULL:
+ * none; words separated by single spaces, the first found on PATH):
+ * experiments --programs DIR --runner CMD sets them to run a port's
+ * programs under qemu-user.  A run under strace never has a runner.
+ */
+static const char *exp_programs_dir = PTM_PROGRAMS_DIR;
+static const char *exp_runner;
 
 /* The length every 1 MiB request is mmapped with: 1 MiB + 16, paged. */
 #define EXP_MMAP_1M_LEN 1052672
@@ -143,7 +154,10 @@ static inline void exp_spawn(char **argv, struct exp_result *res)
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
-		execve(argv[0], argv, envp);
+		if (exp_runner != NULL)
+			execvpe(argv[0], argv, envp);
+		else
+			execve(argv[0], argv, envp);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -215,12 +229,18 @@ static inline void exp_run(const char *cmd, bool use_strace,
 {
 	char dir[] = "/tmp/ptm-exp-XXXXXX";
 	char prog[512], log[64], trace[64];
-	char *argv[24], *words = strdup(cmd);
-	int n = 0;
+	char *argv[40], *words = strdup(cmd), *runner = NULL;
+	int n = 0, at;
 
 	memset(res, 0, sizeof(*res));
 	if (words == NULL || mkdtemp(dir) == NULL)
 		abort();
+	if (exp_runner != NULL && !use_strace) {
+		runner = strdup(exp_runner);
+		if (runner == NULL)
+			abort();
+		n = exp_split(runner, argv, 0, 16);
+	}
 	snprintf(log, sizeof(log), "%s/strace.log", dir);
 	snprintf(trace, sizeof(trace), "%s/trace.log", dir);
 	if (use_strace) {
@@ -230,10 +250,12 @@ static inline void exp_run(const char *cmd, bool use_strace,
 		for (; n < (int)(sizeof(pre) / sizeof(*pre)); n++)
 			argv[n] = pre[n];
 	}
-	n = exp_split(words, argv, n, 20);
-	snprintf(prog, sizeof(prog), "%s/%s", PTM_PROGRAMS_DIR,
-		 argv[use_strace ? 7 : 0]);
-	argv[use_strace ? 7 : 0] = prog;
+	at = n;
+	n = exp_split(words, argv, n, at + 20);
+	if (n == at)
+		abort();
+	snprintf(prog, sizeof(prog), "%s/%s", exp_programs_dir, argv[at]);
+	argv[at] = prog;
 	if (use_strace) {
 		argv[n++] = "--trace";
 		argv[n++] = trace;
@@ -251,6 +273,7 @@ static inline void exp_run(const char *cmd, bool use_strace,
 	unlink(trace);
 	rmdir(dir);
 	free(words);
+	free(runner);
 }
 
 /* Release what exp_run() allocated. */

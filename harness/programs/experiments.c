@@ -3,6 +3,7 @@
  * experiments: the table of `make experiments`.
  *
  *	experiments [--only ID-PREFIX] [--verbose] [--html DIR]
+ *		    [--programs DIR --runner CMD --port]
  *
  * Runs every experiment program (harness/programs/exp_*.c) once per mode,
  * the ones about E-4.3.x a second time under the real strace, and prints
@@ -25,6 +26,12 @@
  * second run of some programs (exp_report.h); a report that cannot be
  * written makes the exit status 1 too.
  *
+ * With --programs DIR and --runner CMD it runs a port's programs (DIR,
+ * a build-<port>/harness/programs) under CMD, the port's qemu-user
+ * command line; --port then keeps only the rows whose figures do not
+ * depend on the word size and need no strace (exp_port_row()).  That is
+ * what make check-ports runs for each port.
+ *
  * This process is the measuring one, not a measured one: it uses stdio
  * and glibc's malloc freely and never calls the allocator itself.
  */
@@ -35,6 +42,7 @@
 #include <time.h>
 
 #include "exp_figures.h"
+#include "exp_port.h"
 #include "exp_report.h"
 #include "exp_run.h"
 
@@ -57,10 +65,13 @@ static size_t nrows;
 static const char *only_prefix;
 static bool verbose;
 static const char *html_dir;
+static bool port_rows;
 
-/* Whether figure @f is selected by --only. */
+/* Whether figure @f is selected by --only (and by --port). */
 static bool selected(const struct exp_figure *f)
 {
+	if (port_rows && !exp_port_row(f))
+		return false;
 	return only_prefix == NULL ||
 	       strncmp(f->id, only_prefix, strlen(only_prefix)) == 0;
 }
@@ -257,15 +268,19 @@ static int check_preconditions(void)
 
 	for (size_t i = 0; i < nruns; i++) {
 		const struct exp_result *r = &runs[i].res;
-		long long used = -1, glibc = -1, simulated = -1;
+		long long used = -1, glibc = -1, simulated = -1, known = -1;
 
 		if (!r->ok)
 			bad++;
 		if (!r->ok)
 			continue;
 		exp_key(r->out, "startup_brk_used", &used);
+		exp_key(r->out, "startup_brk_known", &known);
 		exp_key(r->out, "glibc_arena", &glibc);
 		exp_key(r->out, "simulated", &simulated);
+		/* Only qemu-user cannot tell the start break (exp_util.h). */
+		if (known != 1 && exp_runner == NULL)
+			used = -1;
 		if (used != 0 || simulated < 0 ||
 		    (simulated == 0 && glibc != 0)) {
 			printf("precondition failed for %s: startup_brk_used "
@@ -292,10 +307,17 @@ int main(int argc, char **argv)
 			verbose = true;
 		} else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc) {
 			html_dir = argv[++i];
+		} else if (strcmp(argv[i], "--programs") == 0 && i + 1 < argc) {
+			exp_programs_dir = argv[++i];
+		} else if (strcmp(argv[i], "--runner") == 0 && i + 1 < argc) {
+			exp_runner = argv[++i];
+		} else if (strcmp(argv[i], "--port") == 0) {
+			port_rows = true;
 		} else {
 			fprintf(stderr,
 				"usage: %s [--only ID-PREFIX] "
-				"[--verbose] [--html DIR]\n",
+				"[--verbose] [--html DIR] [--programs DIR "
+				"--runner CMD --port]\n",
 				argv[0]);
 			return 2;
 		}

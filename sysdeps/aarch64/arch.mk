@@ -13,3 +13,5 @@ CROSS ?= aarch64-linux-gnu-
 PORT_RUNNER := qemu-aarch64 -L /usr/aarch64-linux-gnu
 PORT_TCACHE_CHUNK := 656
 PORT_DIFFERENTIAL := yes
+# The experiments whose figures do not depend on the word size.
+PORT_EXPERIMENTS := yes
