@@ -7,6 +7,7 @@
  * Linux included, takes them from here; a port to a system without one
  * supplies a file of this name in sysdeps/<os>/.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -69,7 +70,10 @@ int os_open_truncate(const char *path, int mode)
 /* close(2). */
 void os_close(int fd)
 {
+	int saved = errno;
+
 	close(fd);
+	errno = saved;
 }
 
 /* getpid(). */
