@@ -545,7 +545,6 @@ static inline void heapmap_at(unsigned int event)
 
 /* malloc/stats.c */
 pt_hidden void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m);
-pt_hidden struct malloc_state *arena_list_next(const struct malloc_state *av);
 
 /* malloc/consistency.c */
 pt_hidden int check_heap_all(void);
