@@ -350,3 +350,21 @@ void arena_init(void)
 	os_thread_exit_arm(&main_arena);
 	arena_fork_init();
 }
+
+/*
+ * The arena after @av in the circular arena list, or NULL once the walk
+ * is back at the main arena.  A next pointer that is still NULL (before
+ * the list is set up) also ends the walk.  Every walk of the arena list
+ * (malloc_trim, the statistics, malloc_info, the consistency walker)
+ * steps with this.  An acquire load, as this file
+ * publishes a new arena with a release store.
+ */
+struct malloc_state *arena_list_next(const struct malloc_state *av)
+{
+	struct malloc_state *next;
+
+	track_enter();
+	next = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
+	track_leave();
+	return next == &main_arena ? NULL : next;
+}

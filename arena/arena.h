@@ -84,6 +84,7 @@ pt_hidden void arena_init(void);
 pt_hidden void arena_fork_lock_list(void);
 pt_hidden void arena_fork_unlock_list(void);
 pt_hidden void arena_fork_reset_child(void);
+pt_hidden struct malloc_state *arena_list_next(const struct malloc_state *av);
 
 /*
  * The arena the calling thread allocates @bytes from, returned locked.

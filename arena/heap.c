@@ -97,10 +97,9 @@ struct heap_info *new_heap(size_t size, size_t top_pad)
  */
 int grow_heap(struct heap_info *h, long diff)
 {
-	size_t pagemask = os_page_size() - 1;
 	size_t new_size;
 
-	diff = (long)(((size_t)diff + pagemask) & ~pagemask);
+	diff = (long)page_round_up((size_t)diff);
 	new_size = h->size + (size_t)diff;
 	if (new_size > HEAP_MAX_SIZE)
 		return -1;
@@ -202,7 +201,6 @@ static struct heap_info *heap_release_empty(struct heap_info *heap, size_t pad)
 int heap_trim(struct heap_info *heap, size_t pad)
 {
 	struct malloc_state *ar_ptr = heap->ar_ptr;
-	size_t pagesize = os_page_size();
 	size_t top_size, top_area, extra;
 
 	heap = heap_release_empty(heap, pad);
@@ -214,7 +212,7 @@ int heap_trim(struct heap_info *heap, size_t pad)
 	top_area = top_size - MINSIZE - 1;
 	if (top_area <= pad)
 		return 0;
-	extra = (top_area - pad) & ~(pagesize - 1);
+	extra = page_round_down(top_area - pad);
 	if (extra == 0 || shrink_heap(heap, extra) != 0)
 		return 0;
 	arena_add_system_mem(ar_ptr, -(ptrdiff_t)extra);

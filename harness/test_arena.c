@@ -12,13 +12,13 @@
  * The figures are derived from the algorithm (glibc 2.17's arena.c and
  * malloc.c; see docs/arenas.md), not from running the code:
  *   - a new arena for a first request of n bytes gets a sub-heap of
- *     round_up_to_page(n + 32 + 2200 + 16 + top_pad) bytes (at least
+ *     page_round_up(n + 32 + 2200 + 16 + top_pad) bytes (at least
  *     HEAP_MIN_SIZE): 135168 for a small n;
  *   - its first chunk starts 2240 bytes into the sub-heap (header 32,
  *     arena 2200, 8 bytes of alignment);
- *   - a sub-heap grows by round_up_to_page(MINSIZE + nb - top) without
+ *   - a sub-heap grows by page_round_up(MINSIZE + nb - top) without
  *     top_pad, by mprotect of its reservation;
- *   - a new sub-heap for nb bytes gets round_up_to_page(nb + 64 +
+ *   - a new sub-heap for nb bytes gets page_round_up(nb + 64 +
  *     top_pad) bytes.
  * The host's glibc 2.36 (tcache off) shows the same calls and sizes;
  * its heap header is 16 bytes longer (a pagesize field) and its first

@@ -79,10 +79,10 @@ static void morecore_hook(void)
 }
 
 /*
- * The first growth moves the break by page_align(32 + top pad 131072 +
+ * The first growth moves the break by page_round_up(32 + top pad 131072 +
  * MINSIZE 32) = 135168 and then by a zero correction (two calls); a
  * 200000-byte request extends the top of 135136 bytes by
- * page_align(200016 + 131072 + 32 - 135136) = 196608; its free trims
+ * page_round_up(200016 + 131072 + 32 - 135136) = 196608; its free trims
  * ALIGN_DOWN(331728 - 131072 - 33, 4096) = 196608 bytes again, and
  * malloc_trim(0), after consolidating the first block into the top,
  * ALIGN_DOWN(135168 - 33, 4096) = 131072 more.

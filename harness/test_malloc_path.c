@@ -3,7 +3,7 @@
  * E-3.6 (malloc path and growth sizes) of docs/experiments.md.
  *
  * Growth rule: when top cannot serve nb, the heap grows by
- * round_up_to_page(nb + top_pad + MINSIZE - top_size).  Each growth test
+ * page_round_up(nb + top_pad + MINSIZE - top_size).  Each growth test
  * first builds the top size the experiment names (checked through
  * mallinfo's keepcost), then asserts the break delta.  The order-of-
  * service tests show each stage (fast, small, unsorted exact fit,
@@ -109,7 +109,7 @@ Test(experiment_3_6, growth_top_16k_chunk_20k_errata)
 	cr_assert(eq(int, MI(keepcost), KIB(16) + KIB(136) - 20480));
 }
 
-/* At or above the threshold: mmapped with round_up_to_page(nb + 8). */
+/* At or above the threshold: mmapped with page_round_up(nb + 8). */
 Test(experiment_3_6, mmap_length)
 {
 	fresh_sim_heap();

@@ -697,8 +697,7 @@ int check_heap_counted(size_t *chunks)
 		arena_lock(av);
 		errors += check_arena(av, chunks);
 		arena_unlock(av);
-		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
-	} while (av != NULL && av != &main_arena);
+	} while ((av = arena_list_next(av)) != NULL);
 	errors += check_params();
 	track_leave();
 	return errors;

@@ -325,6 +325,24 @@ pt_hidden void free_to_arena(struct malloc_state *av, struct malloc_chunk *p,
 /* malloc/sysmalloc.c */
 pt_hidden void *sysmalloc(size_t nb, struct malloc_state *av);
 
+/*
+ * @v rounded up to a multiple of the page size (os_page_size()).  The
+ * one rounding every heap, break and mapping size goes through; the
+ * caller checks @v + page size - 1 for overflow where @v is untrusted.
+ */
+static inline size_t page_round_up(size_t v)
+{
+	size_t mask = os_page_size() - 1;
+
+	return (v + mask) & ~mask;
+}
+
+/* @v rounded down to a multiple of the page size: the whole pages in @v. */
+static inline size_t page_round_down(size_t v)
+{
+	return v & ~(os_page_size() - 1);
+}
+
 /* malloc/systrim.c */
 /*
  * The whole pages inside the free chunk @p of @size bytes that
@@ -527,7 +545,6 @@ static inline void heapmap_at(unsigned int event)
 
 /* malloc/stats.c */
 pt_hidden void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m);
-pt_hidden struct malloc_state *arena_list_next(const struct malloc_state *av);
 
 /* malloc/consistency.c */
 pt_hidden int check_heap_all(void);

@@ -539,8 +539,7 @@ int ptm_malloc_trim(size_t pad)
 		arena_lock(av);
 		result |= mtrim(av, pad);
 		arena_unlock(av);
-		av = av->next;
-	} while (av != &main_arena);
+	} while ((av = arena_list_next(av)) != NULL);
 	debug_check_after_op();
 	track_leave();
 	heapmap_at(HEAPMAP_AT_TRIM);

@@ -265,10 +265,10 @@ int ptm_malloc_info(int options, FILE *fp)
 		arena_lock(av);
 		collect_heap(av, &r);
 		arena_unlock(av);
-		av = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
+		av = arena_list_next(av);
 		track_leave();
 		print_heap(fp, nr++, &r, &t);
-	} while (av != NULL && av != &main_arena);
+	} while (av != NULL);
 
 	fprintf(fp,
 		"<total type=\"fast\" count=\"%zu\" size=\"%zu\"/>\n"

@@ -189,6 +189,6 @@ void *ptm_pvalloc(size_t bytes)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return mid_memalign(pagesize, rounded & ~(pagesize - 1),
+	return mid_memalign(pagesize, page_round_down(rounded),
 			    __builtin_return_address(0));
 }

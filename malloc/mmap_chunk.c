@@ -3,7 +3,7 @@
  * Chunks with a mapping of their own.
  *
  * A request of at least the mmap threshold is served by mmap directly,
- * with a mapping of round_up_to_page(nb + SIZE_SZ) bytes (the chunk has
+ * with a mapping of page_round_up(nb + SIZE_SZ) bytes (the chunk has
  * no successor whose prev_size it could borrow; plus the alignment's
  * slack where MALLOC_ALIGNMENT exceeds the chunk header); free() unmaps it and
  * realloc() resizes it with mremap.  Freeing one also drives the
@@ -59,8 +59,7 @@ static void mmap_stats_add(ptrdiff_t size)
  */
 void *mmap_chunk(size_t nb)
 {
-	size_t pagemask = os_page_size() - 1;
-	size_t size = (nb + SIZE_SZ + FRONT_SLACK + pagemask) & ~pagemask;
+	size_t size = page_round_up(nb + SIZE_SZ + FRONT_SLACK);
 	size_t front = MMAP_FRONT;
 	struct malloc_chunk *p;
 	int n, old_max;
@@ -127,10 +126,9 @@ void munmap_chunk(struct malloc_chunk *p)
  */
 struct malloc_chunk *mremap_chunk(struct malloc_chunk *p, size_t nb)
 {
-	size_t pagemask = os_page_size() - 1;
 	size_t offset = p->prev_size;
 	size_t size = chunk_size(p);
-	size_t new_size = (nb + offset + SIZE_SZ + pagemask) & ~pagemask;
+	size_t new_size = page_round_up(nb + offset + SIZE_SZ);
 	char *cp;
 
 	if (unlikely(!mmapped_chunk_ok(p))) {

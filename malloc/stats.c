@@ -11,12 +11,13 @@
  * result is not an atomic snapshot of a multi-threaded process.
  *
  * Entry points: ptm_mallinfo(), ptm_mallinfo2(), ptm_malloc_stats(),
- * int_mallinfo() for malloc_info.c, and arena_list_next(), the step of
- * the locked walks over every arena (here and in heapmap.c).  Nothing here allocates.
+ * and int_mallinfo() for malloc_info.c.  The walks over every arena step
+ * with arena_list_next() (arena/arena.c).  Nothing here allocates.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "../arena/arena.h"
 #include "fastbins.h"
 #include "internal.h"
 #include "ptmalloc.h"
@@ -98,22 +99,6 @@ void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m)
 		m->usmblks = 0;
 		m->keepcost = arena_ready(av) ? chunk_size(av->top) : 0;
 	}
-}
-
-/*
- * The arena after @av in the circular arena list, or NULL once the walk
- * is back at the main arena.  A next pointer that is still NULL (before
- * the list is set up) also ends the walk.  An acquire load, as arena.c
- * publishes a new arena with a release store.
- */
-struct malloc_state *arena_list_next(const struct malloc_state *av)
-{
-	struct malloc_state *next;
-
-	track_enter();
-	next = __atomic_load_n(&av->next, __ATOMIC_ACQUIRE);
-	track_leave();
-	return next == &main_arena ? NULL : next;
 }
 
 /* mallinfo2(): the figures of every arena, main arena first, summed. */

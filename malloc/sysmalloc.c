@@ -6,7 +6,7 @@
  *   1. A request of at least the mmap threshold, while fewer than
  *      mmap_max chunks are mapped, gets a mapping of its own.
  *   2. Otherwise the main arena moves the program break by
- *      round_up_to_page(nb + top_pad + MINSIZE - top size) (top's size
+ *      page_round_up(nb + top_pad + MINSIZE - top size) (top's size
  *      is not subtracted once the heap is non-contiguous).
  *   3. When the break cannot move, a mapping of at least
  *      MMAP_AS_MORECORE_SIZE stands in for it and the arena is
@@ -28,14 +28,6 @@
 #include "../arena/arena.h"
 #include "internal.h"
 #include "os.h"
-
-/* Round @v up to a multiple of the page size. */
-static size_t page_align(size_t v)
-{
-	size_t mask = os_page_size() - 1;
-
-	return (v + mask) & ~mask;
-}
 
 /*
  * Step 3: map memory to stand in for the break that could not grow by
@@ -108,7 +100,7 @@ static char *adopt_contiguous(struct malloc_state *av, char *brk, size_t size,
 	}
 	*correction += old_size;
 	end = (uintptr_t)(brk + size + *correction);
-	*correction += page_align(end) - end;
+	*correction += page_round_up(end) - end;
 	snd_brk = os_morecore(*correction);
 	if (snd_brk == MORECORE_FAILURE) {
 		*correction = 0;
@@ -166,7 +158,7 @@ static void grow_main_arena(struct malloc_state *av, size_t nb)
 
 	if (contiguous(av))
 		size -= old_size;
-	size = page_align(size);
+	size = page_round_up(size);
 	if ((ptrdiff_t)size > 0)
 		brk = os_morecore((ptrdiff_t)size);
 	if (brk != MORECORE_FAILURE) {

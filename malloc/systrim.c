@@ -65,7 +65,7 @@ int systrim(size_t pad, struct malloc_state *av)
 
 	if ((size_t)top_area <= pad)
 		return 0;
-	extra = (long)(((size_t)top_area - pad) & ~(os_page_size() - 1));
+	extra = (long)page_round_down((size_t)top_area - pad);
 	if (extra == 0)
 		return 0;
 	return systrim_break(av, top_size, extra);
