@@ -61,18 +61,6 @@ static size_t narenas = 1;
 /* Set once a second thread has called into the allocator. */
 static bool multi_threaded;
 
-/* Lock @av if it is free; true on success. */
-static bool arena_trylock(struct malloc_state *av)
-{
-	if (single_threaded())
-		return true;
-	if (!lock_try(&av->mutex))
-		return false;
-	if (PTM_DEBUG >= 1)
-		thread_flags.arena_locks_held++;
-	return true;
-}
-
 /* Take list_lock, checking the lock order in debug builds. */
 static void list_lock_acquire(void)
 {

@@ -9,7 +9,8 @@
  *   check_heap_all()        the same without the initialisation.
  *   check_heap_counted()    the same, also counting the chunks read, for
  *                           the debug build's checks after operations
- *                           (debug_check.c).
+ *                           (debug_check.c), which pass over an arena
+ *                           another thread has locked rather than wait.
  *
  * Every violation is one line on stderr, written without allocating:
  *   ptm: heap check: chunk 0x... size 0x... : what is wrong
@@ -681,9 +682,12 @@ static int check_params(void)
  * Check every arena, main arena first, each under its own lock, then
  * the process-wide counters.  Returns the number of violations (each
  * already written to stderr) and sets *@chunks to the number of chunks
- * read.  The caller holds no arena lock.
+ * read.  The caller holds no arena lock.  With @busy, an arena another
+ * thread has locked is passed over and *@busy set, so that the check
+ * waits on no lock (the debug build's check after a fast-bin free, which
+ * itself takes none, must not make it wait).
  */
-int check_heap_counted(size_t *chunks)
+int check_heap_counted(size_t *chunks, bool *busy)
 {
 	struct malloc_state *av = &main_arena;
 	int errors = 0;
@@ -694,7 +698,12 @@ int check_heap_counted(size_t *chunks)
 	/* The walker reads what memcheck and ASan see as off limits. */
 	track_enter();
 	do {
-		arena_lock(av);
+		if (busy == NULL) {
+			arena_lock(av);
+		} else if (!arena_trylock(av)) {
+			*busy = true;
+			continue;
+		}
 		errors += check_arena(av, chunks);
 		arena_unlock(av);
 	} while ((av = arena_list_next(av)) != NULL);
@@ -708,7 +717,7 @@ int check_heap_all(void)
 {
 	size_t chunks;
 
-	return check_heap_counted(&chunks);
+	return check_heap_counted(&chunks, NULL);
 }
 
 /* Public: initialise if needed, then check_heap_all(). */

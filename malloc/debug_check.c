@@ -70,20 +70,29 @@ static bool debug_check_due(void)
  * corrupts), whatever its size in bytes; then spaced by the number of
  * chunks the last check read, in every arena, so that a program that
  * builds a heap of n chunks costs O(n) chunk reads rather than O(n) per
- * call.  Called through debug_check_after_op() (internal.h), which
- * compiles to nothing below level 2.
+ * call.  An arena another thread has locked is not waited for: the
+ * check never adds a lock wait to an operation that takes none (a
+ * fast-bin free), and the next operation checks again.  Called through
+ * debug_check_after_op() (internal.h), which compiles to nothing below
+ * level 2.
  */
 void debug_check_heap_after_op(void)
 {
 	static const char msg[] =
 		"ptm: heap check failed after an operation (PTM_DEBUG >= 2)\n";
 	size_t chunks, spacing = 0;
+	bool busy = false;
 
 	if (!debug_check_due())
 		return;
-	if (check_heap_counted(&chunks) != 0) {
+	if (check_heap_counted(&chunks, &busy) != 0) {
 		os_write_stderr(msg, sizeof(msg) - 1);
 		os_abort();
+	}
+	if (busy) {
+		/* An arena was passed over: the next operation checks again. */
+		__atomic_store_n(&debug_check_skip, 0, __ATOMIC_RELAXED);
+		return;
 	}
 	if (chunks > DEBUG_CHECK_SMALL_HEAP)
 		spacing = (chunks - DEBUG_CHECK_SMALL_HEAP) /

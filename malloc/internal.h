@@ -548,7 +548,7 @@ pt_hidden void int_mallinfo(struct malloc_state *av, struct mallinfo2 *m);
 
 /* malloc/consistency.c */
 pt_hidden int check_heap_all(void);
-pt_hidden int check_heap_counted(size_t *chunks);
+pt_hidden int check_heap_counted(size_t *chunks, bool *busy);
 
 /* malloc/debug_check.c */
 pt_hidden void debug_check_heap_after_op(void);
@@ -595,7 +595,22 @@ static inline void arena_lock(struct malloc_state *av)
 		thread_flags.arena_locks_held++;
 }
 
-/* Unlock @av, taken by arena_lock(). */
+/*
+ * Lock @av unless another thread holds it (true when it is held now,
+ * by arena_lock()'s rules): for a check that must not wait.
+ */
+static inline bool arena_trylock(struct malloc_state *av)
+{
+	if (single_threaded())
+		return true;
+	if (!lock_try(&av->mutex))
+		return false;
+	if (PTM_DEBUG >= 1)
+		thread_flags.arena_locks_held++;
+	return true;
+}
+
+/* Unlock @av, taken by arena_lock() or arena_trylock(). */
 static inline void arena_unlock(struct malloc_state *av)
 {
 	if (single_threaded())
