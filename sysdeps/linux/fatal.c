@@ -2,7 +2,8 @@
 /*
  * The two sections glibc 2.17's __libc_message() appended to a report
  * that aborts: the backtrace of the failing call and the process's
- * memory map, written to standard error without stdio or malloc.
+ * memory map, written to standard error without stdio (malloc only as
+ * below).
  *
  *	======= Backtrace: =========
  *	FILE(SYMBOL+0xOFF)[0xADDR]	one line per frame, innermost first
