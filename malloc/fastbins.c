@@ -58,7 +58,7 @@ const char *fastbin_head_error(struct malloc_chunk *victim)
 /* Stage 1, per-thread cache: move more chunks of the fast bin into it. */
 void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
 {
-	size_t tc_idx = csize2tidx(nb);
+	size_t tc_idx = tcache_csize2idx(nb);
 	struct malloc_chunk **fb = fastbin(av, fastbin_index(nb));
 	struct malloc_chunk *tc_victim;
 

@@ -89,7 +89,7 @@ static inline struct malloc_chunk *malloc_smallbin(struct malloc_state *av,
 static pt_noinline void tcache_stash_smallbin(struct malloc_state *av,
 					      size_t nb)
 {
-	size_t tc_idx = csize2tidx(nb);
+	size_t tc_idx = tcache_csize2idx(nb);
 	struct malloc_chunk *bin = bin_at(av, smallbin_index(nb));
 	struct malloc_chunk *tc_victim;
 
@@ -224,7 +224,7 @@ static struct malloc_chunk *malloc_unsorted(struct malloc_state *av, size_t nb,
 					    struct unsorted_scan *scan)
 {
 	struct malloc_chunk *unsorted = unsorted_chunks(av);
-	size_t tc_idx = csize2tidx(nb);
+	size_t tc_idx = tcache_csize2idx(nb);
 	bool caching = tcache_has_bin(tc_idx);
 	struct malloc_chunk *victim;
 	unsigned int iters = 0;

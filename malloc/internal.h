@@ -95,7 +95,7 @@ struct malloc_state {
  *	(glibc.malloc.tcache_max sets it).
  * @tcache_max_bytes: largest request the per-thread cache would hold.
  * @tcache_max_request: the largest request of the last size class in use,
- *	tidx2usize(@tcache_bins - 1): the bound of malloc's cached requests.
+ *	tcache_idx2usize(@tcache_bins - 1): the bound of malloc's cached requests.
  * @tcache_count: most chunks per size class (glibc.malloc.tcache_count).
  * @tcache_unsorted_limit: most unsorted chunks a malloc would move to the
  *	cache before giving up (0: no limit).
@@ -132,18 +132,6 @@ struct malloc_par {
 	int safe_linking;
 	uintptr_t safe_link_mask;
 };
-
-/*
- * The per-thread cache geometry of glibc 2.26 and later: 64 size classes
- * of MALLOC_ALIGNMENT steps from MINSIZE, so requests up to 1032 bytes
- * on x86_64, at most 7 chunks each by default, 65535 at most.
- */
-#define TCACHE_MAX_BINS 64
-#define TCACHE_FILL_COUNT 7
-#define MAX_TCACHE_COUNT 65535
-#define tidx2usize(idx) ((size_t)(idx)*MALLOC_ALIGNMENT + MINSIZE - SIZE_SZ)
-#define csize2tidx(x) (((x)-MINSIZE + MALLOC_ALIGNMENT - 1) / MALLOC_ALIGNMENT)
-#define MAX_TCACHE_SIZE tidx2usize(TCACHE_MAX_BINS - 1)
 
 pt_hidden extern struct malloc_state main_arena;
 pt_hidden extern struct malloc_par mp_;

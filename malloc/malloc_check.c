@@ -115,12 +115,13 @@ static bool heap_chunk_ok(const struct malloc_chunk *p)
 }
 
 /*
- * Whether the mapped chunk @p of user pointer @mem looks like one of
- * ours: 2.17's list of offsets within the page (any offset from 0x2000
+ * MALLOC_CHECK_'s rule for the mapped chunk @p of user pointer @mem:
+ * 2.17's list of offsets within the page (any offset from 0x2000
  * passes, a quirk of the original), the flags, and a page-aligned
- * mapping.
+ * mapping.  It differs from free()'s power-of-two rule
+ * (mmapped_offset_pow2() in mmap_chunk.c).
  */
-static bool mmapped_chunk_ok(const struct malloc_chunk *p, const void *mem)
+static bool mmapped_offset_listed(const struct malloc_chunk *p, const void *mem)
 {
 	size_t page_mask = os_page_size() - 1;
 	size_t offset = (uintptr_t)mem & page_mask;
@@ -150,7 +151,7 @@ static struct malloc_chunk *mem2chunk_check(void *mem, unsigned char **magic_p)
 	if (!aligned_ok((uintptr_t)mem))
 		return NULL;
 	if (!chunk_is_mmapped(p) ? !heap_chunk_ok(p) :
-				   !mmapped_chunk_ok(p, mem))
+				   !mmapped_offset_listed(p, mem))
 		return NULL;
 	i = find_magic(p, last_usable(p));
 	if (i == 0)

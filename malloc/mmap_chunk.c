@@ -86,11 +86,13 @@ void *mmap_chunk(size_t nb)
 }
 
 /*
- * Whether the mapped chunk @p looks like one of ours: the mapping it
- * claims (from p - prev_size, prev_size + size bytes) is page aligned,
- * and the user pointer sits at a power-of-two offset in its page.
+ * free()'s and realloc()'s rule for the mapped chunk @p: the mapping
+ * it claims (from p - prev_size, prev_size + size bytes) is page
+ * aligned, and the user pointer sits at a power-of-two offset in its
+ * page.  MALLOC_CHECK_ has a rule of its own,
+ * mmapped_offset_listed() in malloc_check.c.
  */
-static bool mmapped_chunk_ok(const struct malloc_chunk *p)
+static bool mmapped_offset_pow2(const struct malloc_chunk *p)
 {
 	uintptr_t mem = (uintptr_t)chunk2mem(p);
 	uintptr_t block = (uintptr_t)p - p->prev_size;
@@ -109,7 +111,7 @@ void munmap_chunk(struct malloc_chunk *p)
 	uintptr_t block = (uintptr_t)p - p->prev_size;
 	size_t total = p->prev_size + chunk_size(p);
 
-	if (unlikely(!mmapped_chunk_ok(p))) {
+	if (unlikely(!mmapped_offset_pow2(p))) {
 		malloc_corruption("munmap_chunk(): invalid pointer",
 				  chunk2mem(p));
 		return;
@@ -131,7 +133,7 @@ struct malloc_chunk *mremap_chunk(struct malloc_chunk *p, size_t nb)
 	size_t new_size = page_round_up(nb + offset + SIZE_SZ);
 	char *cp;
 
-	if (unlikely(!mmapped_chunk_ok(p))) {
+	if (unlikely(!mmapped_offset_pow2(p))) {
 		malloc_corruption("mremap_chunk(): invalid pointer",
 				  chunk2mem(p));
 		return NULL;

@@ -119,7 +119,7 @@ static void tcache_double_free_check(struct tcache_entry *e, size_t tc_idx)
 void tcache_free_keyed(struct malloc_state *av, struct malloc_chunk *p,
 		       size_t size, bool have_lock)
 {
-	size_t tc_idx = csize2tidx(size);
+	size_t tc_idx = tcache_csize2idx(size);
 
 	tcache_double_free_check(chunk2mem(p), tc_idx);
 	if (tcache_room(tc_idx))

@@ -25,6 +25,37 @@
 
 #include "internal.h"
 
+/*
+ * The per-thread cache geometry of glibc 2.26 and later: 64 size classes
+ * of MALLOC_ALIGNMENT steps from MINSIZE, so requests up to 1032 bytes
+ * on x86_64, at most 7 chunks each by default, 65535 at most.
+ * MAX_TCACHE_SIZE is tcache_idx2usize(TCACHE_MAX_BINS - 1), spelled out
+ * so that it can initialise mp_.
+ */
+#define TCACHE_MAX_BINS 64
+#define TCACHE_FILL_COUNT 7
+#define MAX_TCACHE_COUNT 65535
+#define MAX_TCACHE_SIZE \
+	((size_t)(TCACHE_MAX_BINS - 1) * MALLOC_ALIGNMENT + MINSIZE - SIZE_SZ)
+
+/*
+ * The largest request the cache list @idx serves: the list's chunk size
+ * less the size word the chunk's successor lends it (glibc's tidx2usize).
+ */
+static inline size_t tcache_idx2usize(size_t idx)
+{
+	return idx * MALLOC_ALIGNMENT + MINSIZE - SIZE_SZ;
+}
+
+/*
+ * The cache list of chunks of @csize bytes (a chunk size, at least
+ * MINSIZE): one list per MALLOC_ALIGNMENT step (glibc's csize2tidx).
+ */
+static inline size_t tcache_csize2idx(size_t csize)
+{
+	return (csize - MINSIZE + MALLOC_ALIGNMENT - 1) / MALLOC_ALIGNMENT;
+}
+
 /**
  * struct tcache_entry - the first two words of a cached chunk's user data.
  * @next: the next entry of the same size, safe-linked.
@@ -99,7 +130,7 @@ static inline bool tcache_room(size_t tc_idx)
 #define TCACHE_NO_BIN SIZE_MAX
 
 /*
- * The cache list of a request of @bytes, csize2tidx(request2size(@bytes))
+ * The cache list of a request of @bytes, tcache_csize2idx(request2size(@bytes))
  * in one step, or TCACHE_NO_BIN when @bytes exceeds
  * mp_.tcache_max_request.  Above the requests that pad to MINSIZE there
  * is a list per MALLOC_ALIGNMENT bytes (MINSIZE is a multiple of it);
@@ -170,7 +201,7 @@ static inline bool tcache_try_put(struct malloc_state *av,
 				  struct malloc_chunk *p, size_t size,
 				  bool have_lock)
 {
-	size_t tc_idx = csize2tidx(size);
+	size_t tc_idx = tcache_csize2idx(size);
 
 	if (!tcache_has_bin(tc_idx))
 		return false;

@@ -43,6 +43,7 @@
 #include "internal.h"
 #include "os.h"
 #include "ptmalloc.h"
+#include "tcache.h"
 
 /* Not const, which would put them in .rodata (see the top of the file). */
 static char tunables_var[] = "GLIBC_TUNABLES";
@@ -89,8 +90,8 @@ static int set_tcache_max(size_t value)
 	if (value > MAX_TCACHE_SIZE)
 		return 0;
 	mp_.tcache_max_bytes = value;
-	mp_.tcache_bins = csize2tidx(request2size(value)) + 1;
-	mp_.tcache_max_request = tidx2usize(mp_.tcache_bins - 1);
+	mp_.tcache_bins = tcache_csize2idx(request2size(value)) + 1;
+	mp_.tcache_max_request = tcache_idx2usize(mp_.tcache_bins - 1);
 	return 1;
 }
 
