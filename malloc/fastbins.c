@@ -86,42 +86,14 @@ void tcache_stash_fastbin(struct malloc_state *av, size_t nb)
 }
 
 /*
- * Merge the fast chunk @p with its free neighbours and file the result
- * in the unsorted bin, or into top when it borders top.
+ * malloc_consolidate()'s merge: glibc 2.26's prev_size check, reported
+ * with the chunk's address, and no check of the unsorted bin.
  */
-static void consolidate_chunk(struct malloc_state *av, struct malloc_chunk *p)
-{
-	size_t size = chunk_size(p);
-	struct malloc_chunk *next = chunk_at_offset(p, size);
-	size_t nextsize = chunk_size(next);
-
-	if (!prev_inuse(p)) {
-		size_t prevsize = p->prev_size;
-
-		size += prevsize;
-		p = chunk_at_offset(p, -(ptrdiff_t)prevsize);
-		if (unlikely(chunk_size(p) != prevsize))
-			malloc_corruption("corrupted size vs. prev_size in "
-					  "fastbins",
-					  p);
-		unlink_chunk(av, p);
-	}
-	if (next == av->top) {
-		size += nextsize;
-		set_head(p, size | PREV_INUSE);
-		av->top = p;
-		return;
-	}
-	if (!inuse_bit_at_offset(next, nextsize)) {
-		size += nextsize;
-		unlink_chunk(av, next);
-	} else {
-		clear_inuse_bit_at_offset(next, 0);
-	}
-	set_head(p, size | PREV_INUSE);
-	unsorted_insert(av, p, NULL);
-	set_foot(p, size);
-}
+static const struct merge_checks consolidate_checks = {
+	.prev_size = "corrupted size vs. prev_size in fastbins",
+	.report_mem = false,
+	.unsorted = NULL,
+};
 
 /*
  * Take the whole list of fast bin @fb off it, leaving it empty.  Other
@@ -165,7 +137,8 @@ void malloc_consolidate(struct malloc_state *av)
 				malloc_corruption("malloc_consolidate(): "
 						  "invalid chunk size",
 						  chunk2mem(p));
-			consolidate_chunk(av, p);
+			merge_and_file(av, p, chunk_size(p),
+				       &consolidate_checks);
 			p = nextp;
 		}
 	}

@@ -53,43 +53,14 @@ static bool free_normal_ok(struct malloc_state *av, struct malloc_chunk *p,
 }
 
 /*
- * Step 3: merge @p (@size bytes) with its free neighbours and file it.
- * Returns the size of the merged chunk.
+ * Step 3's checks where @p is merged and filed (merge_and_file()):
+ * glibc's messages for free(), reported with the user pointer.
  */
-static size_t free_merge(struct malloc_state *av, struct malloc_chunk *p,
-			 size_t size)
-{
-	struct malloc_chunk *next = chunk_at_offset(p, size);
-	size_t nextsize = chunk_size(next);
-
-	if (!prev_inuse(p)) {
-		size_t prevsize = p->prev_size;
-
-		size += prevsize;
-		p = chunk_at_offset(p, -(ptrdiff_t)prevsize);
-		if (unlikely(chunk_size(p) != prevsize))
-			malloc_corruption("corrupted size vs. prev_size while "
-					  "consolidating",
-					  chunk2mem(p));
-		unlink_chunk(av, p);
-	}
-	if (next == av->top) {
-		size += nextsize;
-		set_head(p, size | PREV_INUSE);
-		av->top = p;
-		return size;
-	}
-	if (!inuse_bit_at_offset(next, nextsize)) {
-		unlink_chunk(av, next);
-		size += nextsize;
-	} else {
-		clear_inuse_bit_at_offset(next, 0);
-	}
-	set_head(p, size | PREV_INUSE);
-	unsorted_insert(av, p, "free(): corrupted unsorted chunks");
-	set_foot(p, size);
-	return size;
-}
+static const struct merge_checks free_checks = {
+	.prev_size = "corrupted size vs. prev_size while consolidating",
+	.report_mem = true,
+	.unsorted = "free(): corrupted unsorted chunks",
+};
 
 /*
  * Step 4: after a large free, consolidate and give memory back.  The
@@ -122,7 +93,8 @@ static pt_noinline void free_normal(struct malloc_state *av,
 		arena_lock(av);
 	if (free_normal_ok(av, p, chunk_at_offset(p, size))) {
 		free_perturb(chunk2mem(p), size - CHUNK_HDR_SZ);
-		if (free_merge(av, p, size) >= FASTBIN_CONSOLIDATION_THRESHOLD)
+		if (merge_and_file(av, p, size, &free_checks) >=
+		    FASTBIN_CONSOLIDATION_THRESHOLD)
 			free_trim(av);
 	}
 	if (!have_lock)

@@ -442,6 +442,61 @@ static inline void unsorted_insert(struct malloc_state *av,
 }
 
 /*
+ * What glibc checks, and how it reports, where a free chunk is merged
+ * with its neighbours: the message for a previous chunk whose size
+ * disagrees with prev_size, whether that report names the chunk's user
+ * pointer (free) or the chunk itself (malloc_consolidate), and the
+ * unsorted bin's check (NULL: none), as for unsorted_insert().
+ */
+struct merge_checks {
+	const char *prev_size;
+	bool report_mem;
+	const char *unsorted;
+};
+
+/*
+ * Merge the free chunk @p of @size bytes with its free neighbours and
+ * file the result: into top when it borders top, else at the front of
+ * the unsorted bin.  free() and malloc_consolidate() share it, each with
+ * its own @checks.  Returns the size of the merged chunk.
+ */
+static inline size_t merge_and_file(struct malloc_state *av,
+				    struct malloc_chunk *p, size_t size,
+				    const struct merge_checks *checks)
+{
+	struct malloc_chunk *next = chunk_at_offset(p, size);
+	size_t nextsize = chunk_size(next);
+
+	if (!prev_inuse(p)) {
+		size_t prevsize = p->prev_size;
+
+		size += prevsize;
+		p = chunk_at_offset(p, -(ptrdiff_t)prevsize);
+		if (unlikely(chunk_size(p) != prevsize))
+			malloc_corruption(checks->prev_size,
+					  checks->report_mem ? chunk2mem(p) :
+							       (void *)p);
+		unlink_chunk(av, p);
+	}
+	if (next == av->top) {
+		size += nextsize;
+		set_head(p, size | PREV_INUSE);
+		av->top = p;
+		return size;
+	}
+	if (!inuse_bit_at_offset(next, nextsize)) {
+		unlink_chunk(av, next);
+		size += nextsize;
+	} else {
+		clear_inuse_bit_at_offset(next, 0);
+	}
+	set_head(p, size | PREV_INUSE);
+	unsorted_insert(av, p, checks->unsorted);
+	set_foot(p, size);
+	return size;
+}
+
+/*
  * The first checks of every free of a heap chunk @p of @size bytes:
  * no chunk can wrap around the address space, be misaligned, be smaller
  * than MINSIZE or have a misaligned size.  false (after the report)
